@@ -1,0 +1,15 @@
+/** Prints `tests: N passed, M failed` from a vitest JSON report (the closing line of .ci/run). */
+import { readFileSync } from "node:fs";
+import { parseJsonReport } from "./lib/vitest";
+import { ROOT } from "./lib/target";
+
+const file = process.argv[2];
+if (!file) {
+  console.error("usage: tsx scripts/test-summary.ts <vitest-json-report>");
+  process.exit(2);
+}
+const results = parseJsonReport(readFileSync(file, "utf8"), ROOT);
+const passed = results.filter((r) => r.status === "passed").length;
+const failed = results.filter((r) => r.status === "failed").length;
+const skipped = results.length - passed - failed;
+console.log(`tests: ${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`);

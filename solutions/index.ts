@@ -1,0 +1,4 @@
+/** Provided: everything the course builds, from one import: `import { Value, ANN } from "@course"`. */
+export * from "./engine";
+export * from "./gradcheck";
+export * from "./random";

@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+import { courseAliases, resolveTarget } from "./scripts/lib/target";
+
+// Which copy of the course code the tests import through `@course`:
+// the learner's `src/` by default, `solutions/` or any other folder with COURSE_TARGET.
+const target = resolveTarget(process.env.COURSE_TARGET);
+
+export default defineConfig({
+  resolve: { alias: courseAliases(target) },
+  test: {
+    include: ["lessons/**/*.test.ts", "tests/**/*.test.ts"],
+    // The course runs on small machines; two workers keep the lessons snappy without thrashing.
+    maxWorkers: 2,
+  },
+});
