@@ -79,7 +79,9 @@ async function main(): Promise<void> {
     [
       () => runTests({ target: "solutions", filters: lessonFilters(last), maxWorkers: 1 }),
       () => runTests({ target: starterDir, filters: lessonFilters(last), maxWorkers: 1 }),
-      ...lessons.map((l, i) => () => runTests({ target: isolated[i], filters: lessonFilters(l.number), maxWorkers: 1 })),
+      ...lessons.map(
+        (l, i) => () => runTests({ target: isolated[i], filters: lessonFilters(l.number), maxWorkers: 1 }),
+      ),
     ],
     2,
   );
@@ -97,15 +99,21 @@ async function main(): Promise<void> {
     const failures: string[] = [];
 
     if (ref.length === 0) failures.push("has no tests");
-    for (const t of ref.filter((r) => r.status !== "passed")) failures.push(`fails against solutions/: ${t.name}\n      ${t.message}`);
+    for (const t of ref.filter((r) => r.status !== "passed"))
+      failures.push(`fails against solutions/: ${t.name}\n      ${t.message}`);
     for (const t of start.filter((r) => r.status === "passed")) failures.push(`passes against the starter: ${t.name}`);
-    for (const t of isoOwn.filter((r) => r.status === "passed")) failures.push(`passes with only ${lesson.id} stubbed: ${t.name}`);
+    for (const t of isoOwn.filter((r) => r.status === "passed"))
+      failures.push(`passes with only ${lesson.id} stubbed: ${t.name}`);
     for (const t of isoEarlier.filter((r) => r.status !== "passed")) {
-      failures.push(`${t.lesson} test fails when only ${lesson.id} is stubbed (it depends on a later lesson): ${t.name}`);
+      failures.push(
+        `${t.lesson} test fails when only ${lesson.id} is stubbed (it depends on a later lesson): ${t.name}`,
+      );
     }
 
     const mark = failures.length === 0 ? "ok " : "BAD";
-    rows.push(`${mark} ${lesson.id}  ${String(ref.length).padStart(3)} tests  solutions pass, starter fails, isolated  ${lesson.title}`);
+    rows.push(
+      `${mark} ${lesson.id}  ${String(ref.length).padStart(3)} tests  solutions pass, starter fails, isolated  ${lesson.title}`,
+    );
     for (const f of failures) problems.push(`${lesson.id} ${f}`);
   });
 

@@ -1,7 +1,7 @@
 /** Prints `tests: N passed, M failed` from a vitest JSON report (the closing line of .ci/run). */
 import { readFileSync } from "node:fs";
-import { parseJsonReport } from "./lib/vitest";
 import { ROOT } from "./lib/target";
+import { parseJsonReport } from "./lib/vitest";
 
 const file = process.argv[2];
 if (!file) {

@@ -142,7 +142,7 @@ export class Value {
   /** max(0, this) */
   relu(): Value {
     // BEGIN lesson-02
-    const out = new Value(this.data > 0 ? this.data : 0, [this], "relu");
+    const out = new Value(Math.max(0, this.data), [this], "relu");
     out.localBackward = () => {
       this.grad += (this.data > 0 ? 1 : 0) * out.grad;
     };

@@ -1,4 +1,6 @@
 /** Provided: everything the course builds, from one import: `import { Value, ANN } from "@course"`. */
 export * from "./engine";
 export * from "./gradcheck";
+export * from "./loss";
+export * from "./nn";
 export * from "./random";

@@ -8,7 +8,7 @@
  * which needs nothing but the forward pass, and compares it with what `backward()` computed.
  * If the two disagree, some local derivative is wrong. Use it whenever you add an operation.
  */
-import { Value } from "./engine";
+import type { Value } from "./engine";
 
 export interface GradcheckOptions {
   /** The step of the central difference. */
@@ -83,7 +83,13 @@ export function expectGradientsToMatch(inputs: Value[], f: () => Value, options:
 /** The report as an aligned text table. */
 export function formatReport(report: GradcheckReport): string {
   const header = ["", "input", "analytic", "numeric", "error"];
-  const lines = report.rows.map((r) => [r.ok ? "✓" : "✗", r.input, fmt(r.analytic), fmt(r.numeric), r.error.toExponential(1)]);
+  const lines = report.rows.map((r) => [
+    r.ok ? "✓" : "✗",
+    r.input,
+    fmt(r.analytic),
+    fmt(r.numeric),
+    r.error.toExponential(1),
+  ]);
   const table = [header, ...lines];
   const widths = header.map((_, c) => Math.max(...table.map((row) => row[c].length)));
   return table.map((row) => row.map((cell, c) => cell.padStart(widths[c])).join("  ")).join("\n");

@@ -52,7 +52,9 @@ describe("each operation builds a new node of the graph", () => {
   test("neg and pow have a single child", () => {
     const a = new Value(2);
     expect(a.neg().children, "-a was computed from a alone").toEqual([a]);
-    expect(a.pow(2).children, "a**2 was computed from a alone: the exponent is a plain number, not a node").toEqual([a]);
+    expect(a.pow(2).children, "a**2 was computed from a alone: the exponent is a plain number, not a node").toEqual([
+      a,
+    ]);
   });
 
   test("an operation never changes its inputs", () => {
@@ -159,7 +161,9 @@ describe("each op knows its local derivative", () => {
     const out = a.mul(b);
     out.grad = 2;
     out.localBackward();
-    expect(a.grad, "d(a*b)/da is b: expected b.data * out.grad = -3 * 2. Did you use a.data instead of b.data?").toBe(-6);
+    expect(a.grad, "d(a*b)/da is b: expected b.data * out.grad = -3 * 2. Did you use a.data instead of b.data?").toBe(
+      -6,
+    );
     expect(b.grad, "d(a*b)/db is a: expected a.data * out.grad = 2 * 2").toBe(4);
   });
 

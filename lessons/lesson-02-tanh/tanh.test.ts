@@ -35,7 +35,10 @@ describe("tanh", () => {
       `expected (1 - t²) * out.grad with t = tanh(0.5) = ${t.toFixed(4)}. ` +
         "Got (1 - t) * 2 = 1.0758? The derivative squares t. Got 1 - t² without the 2? Multiply by out.grad",
     ).toBeCloseTo((1 - t * t) * 2, 12);
-    expect(localGrad(0, (v) => v.tanh(), 1), "tanh is steepest at 0, where its slope is exactly 1").toBe(1);
+    expect(
+      localGrad(0, (v) => v.tanh(), 1),
+      "tanh is steepest at 0, where its slope is exactly 1",
+    ).toBe(1);
   });
 
   test("the local step adds to the input's grad (+=)", () => {
@@ -73,7 +76,10 @@ describe("exp", () => {
   });
 
   test("its local derivative is e^x itself, times out.grad", () => {
-    expect(localGrad(1, (v) => v.exp()), "d(e^x)/dx = e^x; expected e * 2").toBeCloseTo(2 * Math.E, 12);
+    expect(
+      localGrad(1, (v) => v.exp()),
+      "d(e^x)/dx = e^x; expected e * 2",
+    ).toBeCloseTo(2 * Math.E, 12);
     expect(localGrad(-2, (v) => v.exp(), 1)).toBeCloseTo(Math.exp(-2), 15);
   });
 });
@@ -93,8 +99,17 @@ describe("relu", () => {
   });
 
   test("its local derivative is 1 where x > 0 and 0 elsewhere, times out.grad", () => {
-    expect(localGrad(3, (v) => v.relu()), "relu passes the grad through where x > 0: expected 1 * out.grad").toBe(2);
-    expect(localGrad(-3, (v) => v.relu()), "relu blocks the grad where x < 0").toBe(0);
-    expect(localGrad(0, (v) => v.relu()), "at exactly 0 we follow micrograd and use 0").toBe(0);
+    expect(
+      localGrad(3, (v) => v.relu()),
+      "relu passes the grad through where x > 0: expected 1 * out.grad",
+    ).toBe(2);
+    expect(
+      localGrad(-3, (v) => v.relu()),
+      "relu blocks the grad where x < 0",
+    ).toBe(0);
+    expect(
+      localGrad(0, (v) => v.relu()),
+      "at exactly 0 we follow micrograd and use 0",
+    ).toBe(0);
   });
 });

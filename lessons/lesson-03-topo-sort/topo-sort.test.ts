@@ -27,7 +27,10 @@ function expectChildrenFirst(order: Value[]): void {
     for (const child of node.children) {
       const at = position.get(child);
       expect(at, `child ${child} of node ${i} (${node.op}) is missing from the order`).toBeDefined();
-      expect(at, `node ${i} (${node.op}) comes before its child ${child}: every node must come after its children`).toBeLessThan(i);
+      expect(
+        at,
+        `node ${i} (${node.op}) comes before its child ${child}: every node must come after its children`,
+      ).toBeLessThan(i);
     }
   });
 }

@@ -138,8 +138,19 @@ describe("micrograd's reference cases, to 1e-9", () => {
 });
 
 describe("gradients agree with the numeric gradient checker", () => {
-  const unary: ((v: Value) => Value)[] = [(v) => v.tanh(), (v) => v.exp(), (v) => v.neg(), (v) => v.pow(2), (v) => v.relu()];
-  const binary: ((u: Value, v: Value) => Value)[] = [(u, v) => u.add(v), (u, v) => u.sub(v), (u, v) => u.mul(v), (u, v) => u.div(v.pow(2).add(1))];
+  const unary: ((v: Value) => Value)[] = [
+    (v) => v.tanh(),
+    (v) => v.exp(),
+    (v) => v.neg(),
+    (v) => v.pow(2),
+    (v) => v.relu(),
+  ];
+  const binary: ((u: Value, v: Value) => Value)[] = [
+    (u, v) => u.add(v),
+    (u, v) => u.sub(v),
+    (u, v) => u.mul(v),
+    (u, v) => u.div(v.pow(2).add(1)),
+  ];
 
   /** A random expression over the inputs, mixing every operation; inputs are reused, so nodes are shared. */
   function randomExpression(inputs: Value[], rng: Random, depth: number): Value {

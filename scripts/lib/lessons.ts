@@ -22,7 +22,13 @@ export function listLessons(root = ROOT): Lesson[] {
     .map((entry) => {
       const id = entry.name.slice(0, "lesson-NN".length);
       const readme = `lessons/${entry.name}/README.md`;
-      return { id, number: Number(id.slice(-2)), folder: entry.name, readme, title: readTitle(path.join(root, readme)) };
+      return {
+        id,
+        number: Number(id.slice(-2)),
+        folder: entry.name,
+        readme,
+        title: readTitle(path.join(root, readme)),
+      };
     })
     .sort((a, b) => a.number - b.number);
 }

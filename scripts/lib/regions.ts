@@ -62,7 +62,11 @@ export function parseRegions(text: string, file: string, lessons: ReadonlySet<st
     }
     const match = MARKER.exec(lineText);
     if (!match) {
-      throw new MarkerError(file, line, `malformed marker "${lineText.trim()}": write "// BEGIN lesson-NN" or "// END lesson-NN".`);
+      throw new MarkerError(
+        file,
+        line,
+        `malformed marker "${lineText.trim()}": write "// BEGIN lesson-NN" or "// END lesson-NN".`,
+      );
     }
     const [, indent, kind, lesson] = match;
     if (!lessons.has(lesson)) {
@@ -70,7 +74,11 @@ export function parseRegions(text: string, file: string, lessons: ReadonlySet<st
     }
     if (kind === "BEGIN") {
       if (open) {
-        throw new MarkerError(file, line, `BEGIN ${lesson} inside the region ${open.lesson} opened at line ${open.line}: regions cannot nest.`);
+        throw new MarkerError(
+          file,
+          line,
+          `BEGIN ${lesson} inside the region ${open.lesson} opened at line ${open.line}: regions cannot nest.`,
+        );
       }
       segments.push({ kind: "code", lines: code });
       code = [];
@@ -81,7 +89,11 @@ export function parseRegions(text: string, file: string, lessons: ReadonlySet<st
       throw new MarkerError(file, line, `END ${lesson} without a BEGIN before it.`);
     }
     if (open.lesson !== lesson) {
-      throw new MarkerError(file, line, `END ${lesson} closes the region BEGIN ${open.lesson} opened at line ${open.line}.`);
+      throw new MarkerError(
+        file,
+        line,
+        `END ${lesson} closes the region BEGIN ${open.lesson} opened at line ${open.line}.`,
+      );
     }
     if (open.body.every((l) => l.trim() === "")) {
       throw new MarkerError(file, open.line, `the region ${lesson} is empty.`);
@@ -100,9 +112,7 @@ export function parseRegions(text: string, file: string, lessons: ReadonlySet<st
 
 /** Writes segments back to text; `body` chooses each region's body (its own by default). */
 export function renderSegments(segments: Segment[], body: (region: RegionSegment) => string[] = (r) => r.body): string {
-  return segments
-    .flatMap((s) => (s.kind === "code" ? s.lines : [s.begin, ...body(s), s.end]))
-    .join("\n");
+  return segments.flatMap((s) => (s.kind === "code" ? s.lines : [s.begin, ...body(s), s.end])).join("\n");
 }
 
 /** The regions of a parsed file. */

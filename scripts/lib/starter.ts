@@ -28,7 +28,12 @@ export function stubBody(region: RegionSegment, file: string, lesson: Lesson): s
  * One file of the starter. `stubbed` says which lessons' regions become stubs: all of them for the
  * learner's starter, a single one for the checks that each lesson stands on its own.
  */
-export function stubFile(text: string, file: string, lessons: Lesson[], stubbed: (lessonId: string) => boolean = () => true): string {
+export function stubFile(
+  text: string,
+  file: string,
+  lessons: Lesson[],
+  stubbed: (lessonId: string) => boolean = () => true,
+): string {
   const byId = new Map(lessons.map((l) => [l.id, l]));
   const segments = parseRegions(text, `solutions/${file}`, new Set(byId.keys()));
   return renderSegments(segments, (region) => {

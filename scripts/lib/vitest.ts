@@ -88,13 +88,26 @@ export function parseJsonReport(json: string, root: string): TestResult[] {
     const lesson = /lessons\/(lesson-\d\d)-/.exec(relative)?.[1] ?? "";
     if (file.assertionResults.length === 0 && file.message) {
       // The file could not even be loaded (a syntax error, a failing import): count it as one failure.
-      return [{ file: relative, lesson, name: "(the test file failed to load)", status: "failed" as const, message: firstLines(file.message) }];
+      return [
+        {
+          file: relative,
+          lesson,
+          name: "(the test file failed to load)",
+          status: "failed" as const,
+          message: firstLines(file.message),
+        },
+      ];
     }
     return file.assertionResults.map((test) => ({
       file: relative,
       lesson,
       name: [...test.ancestorTitles, test.title].join(" › "),
-      status: test.status === "passed" ? ("passed" as const) : test.status === "failed" ? ("failed" as const) : ("skipped" as const),
+      status:
+        test.status === "passed"
+          ? ("passed" as const)
+          : test.status === "failed"
+            ? ("failed" as const)
+            : ("skipped" as const),
       message: firstLines(test.failureMessages.join("\n")),
     }));
   });

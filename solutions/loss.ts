@@ -1,0 +1,29 @@
+/**
+ * The loss: one number that says how wrong a prediction is. Training makes it small.
+ *
+ * Lesson 08.
+ */
+import type { Operand, Value } from "./engine";
+
+/** The squared error (pred - target)², the notebook's `SELoss`. */
+export function seLoss(pred: Value, target: Operand): Value {
+  // BEGIN lesson-08
+  return pred.sub(target).pow(2);
+  // END lesson-08
+}
+
+/** The mean of the squared errors over a batch of predictions and their targets. */
+export function meanSeLoss(preds: Value[], targets: Operand[]): Value {
+  if (preds.length !== targets.length || preds.length === 0) {
+    throw new RangeError(
+      `meanSeLoss: expected as many targets as predictions (at least one), got ${preds.length} and ${targets.length}.`,
+    );
+  }
+  // BEGIN lesson-08
+  let total = seLoss(preds[0], targets[0]);
+  for (let i = 1; i < preds.length; i++) {
+    total = total.add(seLoss(preds[i], targets[i]));
+  }
+  return total.div(preds.length);
+  // END lesson-08
+}

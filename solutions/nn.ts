@@ -1,0 +1,144 @@
+/**
+ * A small neural network on top of the engine: a Neuron, a Layer of neurons, and an ANN
+ * (a multi-layer perceptron) made of layers, as in micrograd's `nn.py` and the course's notebook.
+ *
+ * Lessons: 05 Neuron, 06 Layer, 07 ANN.
+ */
+import { type Operand, Value } from "./engine";
+import { Random } from "./random";
+
+/** How a network's parameters start: uniform in [-1, 1), all 1, or all 0 (as in the notebook). */
+export type Init = "random" | "ones" | "zeros";
+
+export interface InitOptions {
+  /** "random" by default. */
+  init?: Init;
+  /** Where random weights come from. One generator is shared by every neuron of a layer or network. */
+  rng?: Random;
+}
+
+/** The seed used when no generator is passed in, so a network is the same every time it is built. */
+export const DEFAULT_SEED = 42;
+
+/** One neuron: a weighted sum of its inputs plus a bias, w·x + b. No activation: the ANN adds tanh. */
+export class Neuron {
+  /** One weight per input, labelled w0, w1, ... */
+  w: Value[];
+  /** The bias, labelled b. */
+  b: Value;
+
+  constructor(nin: number, { init = "random", rng = new Random(DEFAULT_SEED) }: InitOptions = {}) {
+    checkSize(nin, "Neuron: the number of inputs");
+    // BEGIN lesson-05
+    // The weights are drawn first, in order, then the bias: the same seed gives the same neuron.
+    const start = () => (init === "random" ? rng.uniform(-1, 1) : init === "ones" ? 1 : 0);
+    this.w = Array.from({ length: nin }, (_, i) => new Value(start(), [], "", `w${i}`));
+    this.b = new Value(start(), [], "", "b");
+    // END lesson-05
+  }
+
+  /** w·x + b for one example `x` with one number (or Value) per weight. */
+  forward(x: Operand[]): Value {
+    checkInputs(x, this.w.length, "Neuron.forward");
+    // BEGIN lesson-05
+    let sum = this.b;
+    for (let i = 0; i < this.w.length; i++) {
+      sum = sum.add(this.w[i].mul(x[i]));
+    }
+    return sum;
+    // END lesson-05
+  }
+
+  /** The weights, then the bias: [w0, w1, ..., b]. */
+  parameters(): Value[] {
+    // BEGIN lesson-05
+    return [...this.w, this.b];
+    // END lesson-05
+  }
+}
+
+/** `nout` neurons that all read the same inputs. */
+export class Layer {
+  neurons: Neuron[];
+
+  constructor(nin: number, nout: number, { init = "random", rng = new Random(DEFAULT_SEED) }: InitOptions = {}) {
+    checkSize(nout, "Layer: the number of neurons");
+    // BEGIN lesson-06
+    // One shared generator: neurons built from fresh copies of the same seed would all be identical.
+    this.neurons = Array.from({ length: nout }, () => new Neuron(nin, { init, rng }));
+    // END lesson-06
+  }
+
+  /** One output per neuron. */
+  forward(x: Operand[]): Value[] {
+    // BEGIN lesson-06
+    return this.neurons.map((neuron) => neuron.forward(x));
+    // END lesson-06
+  }
+
+  /** Neuron by neuron, each neuron's weights then its bias. */
+  parameters(): Value[] {
+    // BEGIN lesson-06
+    return this.neurons.flatMap((neuron) => neuron.parameters());
+    // END lesson-06
+  }
+}
+
+/** A multi-layer perceptron: `new ANN(2, [16, 16, 1])` has two hidden layers of 16 and one output. */
+export class ANN {
+  layers: Layer[];
+
+  constructor(nin: number, nouts: number[], { init = "random", rng = new Random(DEFAULT_SEED) }: InitOptions = {}) {
+    if (nouts.length === 0) throw new RangeError("ANN: give at least one layer size, like new ANN(2, [16, 1]).");
+    // BEGIN lesson-07
+    const sizes = [nin, ...nouts];
+    this.layers = nouts.map((nout, i) => new Layer(sizes[i], nout, { init, rng }));
+    // END lesson-07
+  }
+
+  /** tanh after every hidden layer, nothing after the output layer (its outputs are raw scores). */
+  forward(x: Operand[]): Value[] {
+    // BEGIN lesson-07
+    let out = this.layers[0].forward(x);
+    for (let i = 1; i < this.layers.length; i++) {
+      // The layer before this one is a hidden layer: squash its outputs with tanh.
+      out = this.layers[i].forward(out.map((v) => v.tanh()));
+    }
+    return out;
+    // END lesson-07
+  }
+
+  /** Layer by layer, in the order of Layer.parameters(). */
+  parameters(): Value[] {
+    // BEGIN lesson-07
+    return this.layers.flatMap((layer) => layer.parameters());
+    // END lesson-07
+  }
+
+  /** Sets every parameter's grad to 0 before the next backward pass (micrograd's `zero_grad`). */
+  zeroGrad(): void {
+    // BEGIN lesson-07
+    for (const p of this.parameters()) p.grad = 0;
+    // END lesson-07
+  }
+
+  /** One step of gradient descent: move every parameter against its gradient. */
+  update(lr: number): void {
+    // BEGIN lesson-07
+    for (const p of this.parameters()) p.data -= lr * p.grad;
+    // END lesson-07
+  }
+}
+
+// Provided checks: a wrong size fails here, with a message, instead of producing NaN later.
+
+function checkSize(n: number, what: string): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${what} must be a whole number of at least 1, got ${n}.`);
+}
+
+function checkInputs(x: Operand[], expected: number, where: string): void {
+  if (!Array.isArray(x)) throw new TypeError(`${where}: expected an array of ${expected} inputs, got ${typeof x}.`);
+  if (x.length !== expected) {
+    throw new RangeError(`${where}: expected ${expected} inputs (one per weight), got ${x.length}.`);
+  }
+}

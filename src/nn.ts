@@ -1,0 +1,130 @@
+/**
+ * A small neural network on top of the engine: a Neuron, a Layer of neurons, and an ANN
+ * (a multi-layer perceptron) made of layers, as in micrograd's `nn.py` and the course's notebook.
+ *
+ * Lessons: 05 Neuron, 06 Layer, 07 ANN.
+ */
+import { type Operand, Value } from "./engine";
+import { Random } from "./random";
+
+/** How a network's parameters start: uniform in [-1, 1), all 1, or all 0 (as in the notebook). */
+export type Init = "random" | "ones" | "zeros";
+
+export interface InitOptions {
+  /** "random" by default. */
+  init?: Init;
+  /** Where random weights come from. One generator is shared by every neuron of a layer or network. */
+  rng?: Random;
+}
+
+/** The seed used when no generator is passed in, so a network is the same every time it is built. */
+export const DEFAULT_SEED = 42;
+
+/** One neuron: a weighted sum of its inputs plus a bias, w·x + b. No activation: the ANN adds tanh. */
+export class Neuron {
+  /** One weight per input, labelled w0, w1, ... */
+  w: Value[];
+  /** The bias, labelled b. */
+  b: Value;
+
+  constructor(nin: number, { init = "random", rng = new Random(DEFAULT_SEED) }: InitOptions = {}) {
+    checkSize(nin, "Neuron: the number of inputs");
+    // BEGIN lesson-05
+    throw new Error("lesson-05 is not done yet: write this part of src/nn.ts. Read lessons/lesson-05-neuron/README.md.");
+    // END lesson-05
+  }
+
+  /** w·x + b for one example `x` with one number (or Value) per weight. */
+  forward(x: Operand[]): Value {
+    checkInputs(x, this.w.length, "Neuron.forward");
+    // BEGIN lesson-05
+    throw new Error("lesson-05 is not done yet: write this part of src/nn.ts. Read lessons/lesson-05-neuron/README.md.");
+    // END lesson-05
+  }
+
+  /** The weights, then the bias: [w0, w1, ..., b]. */
+  parameters(): Value[] {
+    // BEGIN lesson-05
+    throw new Error("lesson-05 is not done yet: write this part of src/nn.ts. Read lessons/lesson-05-neuron/README.md.");
+    // END lesson-05
+  }
+}
+
+/** `nout` neurons that all read the same inputs. */
+export class Layer {
+  neurons: Neuron[];
+
+  constructor(nin: number, nout: number, { init = "random", rng = new Random(DEFAULT_SEED) }: InitOptions = {}) {
+    checkSize(nout, "Layer: the number of neurons");
+    // BEGIN lesson-06
+    throw new Error("lesson-06 is not done yet: write this part of src/nn.ts. Read lessons/lesson-06-layer/README.md.");
+    // END lesson-06
+  }
+
+  /** One output per neuron. */
+  forward(x: Operand[]): Value[] {
+    // BEGIN lesson-06
+    throw new Error("lesson-06 is not done yet: write this part of src/nn.ts. Read lessons/lesson-06-layer/README.md.");
+    // END lesson-06
+  }
+
+  /** Neuron by neuron, each neuron's weights then its bias. */
+  parameters(): Value[] {
+    // BEGIN lesson-06
+    throw new Error("lesson-06 is not done yet: write this part of src/nn.ts. Read lessons/lesson-06-layer/README.md.");
+    // END lesson-06
+  }
+}
+
+/** A multi-layer perceptron: `new ANN(2, [16, 16, 1])` has two hidden layers of 16 and one output. */
+export class ANN {
+  layers: Layer[];
+
+  constructor(nin: number, nouts: number[], { init = "random", rng = new Random(DEFAULT_SEED) }: InitOptions = {}) {
+    if (nouts.length === 0) throw new RangeError("ANN: give at least one layer size, like new ANN(2, [16, 1]).");
+    // BEGIN lesson-07
+    throw new Error("lesson-07 is not done yet: write this part of src/nn.ts. Read lessons/lesson-07-ann/README.md.");
+    // END lesson-07
+  }
+
+  /** tanh after every hidden layer, nothing after the output layer (its outputs are raw scores). */
+  forward(x: Operand[]): Value[] {
+    // BEGIN lesson-07
+    throw new Error("lesson-07 is not done yet: write this part of src/nn.ts. Read lessons/lesson-07-ann/README.md.");
+    // END lesson-07
+  }
+
+  /** Layer by layer, in the order of Layer.parameters(). */
+  parameters(): Value[] {
+    // BEGIN lesson-07
+    throw new Error("lesson-07 is not done yet: write this part of src/nn.ts. Read lessons/lesson-07-ann/README.md.");
+    // END lesson-07
+  }
+
+  /** Sets every parameter's grad to 0 before the next backward pass (micrograd's `zero_grad`). */
+  zeroGrad(): void {
+    // BEGIN lesson-07
+    throw new Error("lesson-07 is not done yet: write this part of src/nn.ts. Read lessons/lesson-07-ann/README.md.");
+    // END lesson-07
+  }
+
+  /** One step of gradient descent: move every parameter against its gradient. */
+  update(lr: number): void {
+    // BEGIN lesson-07
+    throw new Error("lesson-07 is not done yet: write this part of src/nn.ts. Read lessons/lesson-07-ann/README.md.");
+    // END lesson-07
+  }
+}
+
+// Provided checks: a wrong size fails here, with a message, instead of producing NaN later.
+
+function checkSize(n: number, what: string): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${what} must be a whole number of at least 1, got ${n}.`);
+}
+
+function checkInputs(x: Operand[], expected: number, where: string): void {
+  if (!Array.isArray(x)) throw new TypeError(`${where}: expected an array of ${expected} inputs, got ${typeof x}.`);
+  if (x.length !== expected) {
+    throw new RangeError(`${where}: expected ${expected} inputs (one per weight), got ${x.length}.`);
+  }
+}
