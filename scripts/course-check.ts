@@ -110,10 +110,9 @@ async function main(): Promise<void> {
       );
     }
 
-    const mark = failures.length === 0 ? "ok " : "BAD";
-    rows.push(
-      `${mark} ${lesson.id}  ${String(ref.length).padStart(3)} tests  solutions pass, starter fails, isolated  ${lesson.title}`,
-    );
+    const verdict = failures.length === 0 ? "ok " : "BAD";
+    const what = failures.length === 0 ? "pass on solutions/, fail on the starter, fail alone" : "see below";
+    rows.push(`${verdict} ${lesson.id}  ${String(ref.length).padStart(3)} tests  ${what}  (${lesson.title})`);
     for (const f of failures) problems.push(`${lesson.id} ${f}`);
   });
 
