@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { courseAliases, resolveTarget } from "./scripts/lib/target";
+import { courseAliases, resolveTarget } from "./scripts/lib/target.ts";
 
 // Which copy of the course code the tests import through `@course`:
 // the learner's `src/` by default, `solutions/` or any other folder with COURSE_TARGET.
