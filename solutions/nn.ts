@@ -30,10 +30,14 @@ export class Neuron {
   constructor(nin: number, { init = "random", rng = new Random(DEFAULT_SEED) }: InitOptions = {}) {
     checkSize(nin, "Neuron: the number of inputs");
     // BEGIN lesson-05
-    // The weights are drawn first, in order, then the bias: the same seed gives the same neuron.
-    const start = () => (init === "random" ? rng.uniform(-1, 1) : init === "ones" ? 1 : 0);
-    this.w = Array.from({ length: nin }, (_, i) => new Value(start(), [], "", `w${i}`));
-    this.b = new Value(start(), [], "", "b");
+    const initialValue = (): number => {
+      if (init === "ones") return 1;
+      if (init === "zeros") return 0;
+      return rng.uniform(-1, 1);
+    };
+    // The weights are drawn first, in order, then the bias: the same generator state gives the same neuron.
+    this.w = Array.from({ length: nin }, (_, i) => new Value(initialValue(), [], "", `w${i}`));
+    this.b = new Value(initialValue(), [], "", "b");
     // END lesson-05
   }
 
@@ -41,6 +45,7 @@ export class Neuron {
   forward(x: Operand[]): Value {
     checkInputs(x, this.w.length, "Neuron.forward");
     // BEGIN lesson-05
+    // Start from the bias and add one product per input: no array of products, no extra 0 node.
     let sum = this.b;
     for (let i = 0; i < this.w.length; i++) {
       sum = sum.add(this.w[i].mul(x[i]));
@@ -76,7 +81,7 @@ export class Layer {
     // END lesson-06
   }
 
-  /** Neuron by neuron, each neuron's weights then its bias. */
+  /** Neuron by neuron, each neuron's weights then its bias: [n0.w0, n0.w1, ..., n0.b, n1.w0, ...]. */
   parameters(): Value[] {
     // BEGIN lesson-06
     return this.neurons.flatMap((neuron) => neuron.parameters());
@@ -101,7 +106,8 @@ export class ANN {
     // BEGIN lesson-07
     let out = this.layers[0].forward(x);
     for (let i = 1; i < this.layers.length; i++) {
-      // The layer before this one is a hidden layer: squash its outputs with tanh.
+      // `out` came from a hidden layer (every layer but the last one is): squash it with tanh
+      // before the next layer reads it. The last layer's outputs are returned as they are.
       out = this.layers[i].forward(out.map((v) => v.tanh()));
     }
     return out;

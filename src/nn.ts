@@ -68,7 +68,7 @@ export class Layer {
     // END lesson-06
   }
 
-  /** Neuron by neuron, each neuron's weights then its bias. */
+  /** Neuron by neuron, each neuron's weights then its bias: [n0.w0, n0.w1, ..., n0.b, n1.w0, ...]. */
   parameters(): Value[] {
     // BEGIN lesson-06
     throw new Error("lesson-06 is not done yet: write this part of src/nn.ts. Read lessons/lesson-06-layer/README.md.");
