@@ -11,5 +11,13 @@ export default defineConfig({
     include: ["lessons/**/*.test.ts", "tests/**/*.test.ts"],
     // The course runs on small machines; two workers keep the lessons snappy without thrashing.
     maxWorkers: 2,
+    // `npm run coverage` (vitest run --coverage): how much of the reference code the tests run.
+    coverage: {
+      provider: "v8",
+      include: ["solutions/**/*.ts"],
+      reporter: ["text", "html"],
+      reportsDirectory: "coverage",
+      thresholds: { lines: 95, branches: 95 },
+    },
   },
 });
