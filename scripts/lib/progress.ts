@@ -97,7 +97,11 @@ export function formatDashboard(progress: LessonProgress[], color: boolean): str
     `  Hint  npm run hint -- ${id}`,
   );
   if (next.failure) {
-    const message = next.failure.message.split("\n").slice(0, MESSAGE_LINES).join("\n    ");
+    const message = next.failure.message
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .slice(0, MESSAGE_LINES)
+      .join("\n    ");
     lines.push("", `  First failing test: ${p.red(next.failure.name)}`, `    ${message}`);
   }
   return lines.join("\n");
@@ -110,6 +114,8 @@ export async function dashboardCommand(terminal: Terminal, root = ROOT): Promise
     root,
     target: "src",
     filters: lessons.map((l) => `lessons/${l.folder}/`),
+    // The lessons keep no state in their modules, so the test files can share them: a third less work.
+    isolate: false,
   });
   if (outcome.results.length === 0) {
     terminal.error(`The lesson tests did not run. What vitest reported:\n${outcome.output || "(nothing)"}`);

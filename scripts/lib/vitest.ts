@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
+import { stripVTControlCharacters } from "node:util";
 import type { TestCase, TestModule, Vitest } from "vitest/node";
 import { ROOT } from "./target";
 
@@ -35,6 +36,8 @@ export interface RunOptions {
   maxWorkers?: number;
   /** Stop the run after this many milliseconds. */
   timeoutMs?: number;
+  /** Give each test file fresh modules (vitest's `isolate`, on by default); off is faster. In-process runs only. */
+  isolate?: boolean;
 }
 
 export interface RunOutcome {
@@ -135,7 +138,14 @@ export async function runTestsInProcess(options: RunOptions = {}): Promise<RunOu
   try {
     vitest = await createVitest(
       "test",
-      { root, watch: false, reporters: [], silent: true, maxWorkers: options.maxWorkers ?? 2 },
+      {
+        root,
+        watch: false,
+        reporters: [],
+        silent: true,
+        maxWorkers: options.maxWorkers ?? 2,
+        isolate: options.isolate ?? true,
+      },
       {},
       { stdout: discard, stderr: discard },
     );
@@ -188,9 +198,9 @@ function restoreEnv(name: string, value: string | undefined): void {
   else process.env[name] = value;
 }
 
-/** The message without its stack trace. */
+/** The message without its stack trace and without colour codes (some errors come coloured). */
 function firstLines(message: string): string {
-  return message
+  return stripVTControlCharacters(message)
     .split("\n")
     .filter((line) => !/^\s+at /.test(line))
     .join("\n")
