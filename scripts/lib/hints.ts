@@ -59,7 +59,9 @@ export function writeHintState(file: string, state: HintState): void {
 const USAGE = "usage: npm run hint -- <lesson> [--all] [--reset]   (for example: npm run hint -- 3)";
 
 function formatHint(hint: Hint, count: number, color: boolean): string {
-  return `${paint(color).bold(`Hint ${hint.number} of ${count}: ${hint.title}`)}\n\n${hint.body}`;
+  // A code block's `skip-check: <reason>` note is for the course's checks, not for the learner.
+  const body = hint.body.replace(/^(\s*```\w*)\s+skip-check:.*$/gm, "$1");
+  return `${paint(color).bold(`Hint ${hint.number} of ${count}: ${hint.title}`)}\n\n${body}`;
 }
 
 /** `npm run hint -- <lesson> [--all] [--reset]` */
