@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Lesson } from "../scripts/lib/lessons";
 import { bar, formatDashboard, nextStep, shortTitle, summarize } from "../scripts/lib/progress";
+import { wantsColor } from "../scripts/lib/terminal";
 import type { TestResult } from "../scripts/lib/vitest";
 
 const lesson = (number: number, slug: string, title: string): Lesson => {
@@ -99,6 +100,12 @@ describe("the dashboard's text", () => {
   it("is plain text without colour, and coloured with it", () => {
     expect(text).not.toContain("\u001b[");
     expect(formatDashboard(summarize(lessons, midway), true)).toContain("\u001b[32m");
+  });
+
+  it("uses colour only on a terminal, and never with NO_COLOR", () => {
+    expect(wantsColor({ isTTY: true }, {})).toBe(true);
+    expect(wantsColor({ isTTY: false }, {})).toBe(false);
+    expect(wantsColor({ isTTY: true }, { NO_COLOR: "1" })).toBe(false);
   });
 
   it("congratulates when every lesson passes", () => {
