@@ -141,19 +141,25 @@ const WHAT: Record<Mode, { verb: string; result: string }> = {
 export async function rewriteCommand(mode: Mode, args: string[], terminal: Terminal, root = ROOT): Promise<number> {
   const usage = `usage: npm run ${mode} -- <lesson> [--yes]   (for example: npm run ${mode} -- 3)`;
   let lesson: Lesson;
+  let lessons: Lesson[];
   let yes: boolean;
-  let plans: FilePlan[];
   try {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { yes: { type: "boolean" } } });
-    if (positionals.length !== 1) throw new RefusalError("Which lesson? Give its number.");
+    if (positionals.length !== 1) throw new Error("Which lesson? Give its number.");
     yes = values.yes === true;
-    const lessons = listLessons(root);
+    lessons = listLessons(root);
     lesson = findLesson(positionals[0], lessons);
+  } catch (error) {
+    terminal.error(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  let plans: FilePlan[];
+  try {
     plans = planLesson(mode, lesson, lessons, root);
   } catch (error) {
-    const isUsage = !(error instanceof RefusalError) || /Which lesson/.test((error as Error).message);
-    terminal.error(`${(error as Error).message}${isUsage ? `\n${usage}` : ""}`);
-    return isUsage ? 2 : 1;
+    if (!(error instanceof RefusalError)) throw error;
+    terminal.error(error.message);
+    return 1;
   }
 
   const id = String(lesson.number).padStart(2, "0");
