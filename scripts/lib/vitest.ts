@@ -1,11 +1,16 @@
 /**
- * Runs the course's tests in a child vitest process against a chosen target and returns one result per
- * test. Every script that needs test results (course checks, progress, grading) goes through here.
+ * Runs the course's tests against a chosen target and returns one result per test, either in a child
+ * vitest process (`runTests`: isolated, for checks that run many targets at once) or inside this process
+ * (`runTestsInProcess`: quicker to start, for the learner's dashboard). Every script that needs test
+ * results (course checks, progress, grading) goes through here.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Writable } from "node:stream";
+import { stripVTControlCharacters } from "node:util";
+import type { TestCase, TestModule, Vitest } from "vitest/node";
 import { ROOT } from "./target";
 
 export interface TestResult {
@@ -31,6 +36,8 @@ export interface RunOptions {
   maxWorkers?: number;
   /** Stop the run after this many milliseconds. */
   timeoutMs?: number;
+  /** Give each test file fresh modules (vitest's `isolate`, on by default); off is faster. In-process runs only. */
+  isolate?: boolean;
 }
 
 export interface RunOutcome {
@@ -113,9 +120,87 @@ export function parseJsonReport(json: string, root: string): TestResult[] {
   });
 }
 
-/** The message without its stack trace. */
+/**
+ * Runs vitest inside this process through its Node API, with all of vitest's own output silenced.
+ * The same options and results as `runTests`; `output` holds the collection errors, if any.
+ */
+export async function runTestsInProcess(options: RunOptions = {}): Promise<RunOutcome> {
+  const root = options.root ?? ROOT;
+  // vitest.config.ts reads COURSE_TARGET when vitest loads it: set it for this run only.
+  const saved = { target: process.env.COURSE_TARGET, warning: process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING };
+  process.env.COURSE_TARGET = options.target ?? "src";
+  process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING = "true";
+  const savedExitCode = process.exitCode;
+  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const { createVitest } = await import("vitest/node");
+  let vitest: Vitest | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    vitest = await createVitest(
+      "test",
+      {
+        root,
+        watch: false,
+        reporters: [],
+        silent: true,
+        maxWorkers: options.maxWorkers ?? 2,
+        isolate: options.isolate ?? true,
+      },
+      {},
+      { stdout: discard, stderr: discard },
+    );
+    const running = vitest;
+    if (options.timeoutMs) {
+      timer = setTimeout(() => void running.cancelCurrentRun("keyboard-input"), options.timeoutMs);
+    }
+    await vitest.start(options.filters ?? []);
+    const modules = vitest.state.getTestModules();
+    const results = modules.flatMap((m) => moduleResults(m, root));
+    const output = modules.flatMap((m) => m.errors().map((e) => `${m.relativeModuleId}: ${e.message}`)).join("\n");
+    return { results, exitCode: results.some((r) => r.status === "failed") ? 1 : 0, output };
+  } finally {
+    clearTimeout(timer);
+    await vitest?.close();
+    restoreEnv("COURSE_TARGET", saved.target);
+    restoreEnv("VITE_CONFIG_NATIVE_IGNORE_WARNING", saved.warning);
+    // Failing tests are what a learner expects to see, not an error of the calling script.
+    process.exitCode = savedExitCode;
+  }
+}
+
+/** One test module's results as `TestResult`s, in the shape `parseJsonReport` gives. */
+function moduleResults(module: TestModule, root: string): TestResult[] {
+  const file = path.relative(root, module.moduleId).split(path.sep).join("/");
+  const lesson = /lessons\/(lesson-\d\d)-/.exec(file)?.[1] ?? "";
+  const tests = [...module.children.allTests()];
+  const loadErrors = module.errors();
+  if (tests.length === 0 && loadErrors.length > 0) {
+    const message = firstLines(loadErrors.map((e) => e.message).join("\n"));
+    return [{ file, lesson, name: "(the test file failed to load)", status: "failed", message }];
+  }
+  return tests.map((test) => {
+    const result = test.result();
+    const status = result.state === "passed" ? "passed" : result.state === "failed" ? "failed" : "skipped";
+    const message = firstLines((result.errors ?? []).map((e) => e.message).join("\n"));
+    return { file, lesson, name: titlePath(test).join(" › "), status, message };
+  });
+}
+
+/** The describe blocks and the title of a test, outermost first. */
+function titlePath(test: TestCase): string[] {
+  const titles = [test.name];
+  for (let node = test.parent; node.type === "suite"; node = node.parent) titles.unshift(node.name);
+  return titles;
+}
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
+
+/** The message without its stack trace and without colour codes (some errors come coloured). */
 function firstLines(message: string): string {
-  return message
+  return stripVTControlCharacters(message)
     .split("\n")
     .filter((line) => !/^\s+at /.test(line))
     .join("\n")
