@@ -27,7 +27,7 @@ export class Value {
   /** A name for pictures and error messages, like "a" or "w1". */
   label: string;
   /** Passes this node's grad to its children. An input has nothing to pass on. */
-  localBackward: () => void = () => {};
+  localBackward: () => void = nothingToPassOn;
 
   constructor(data: number, children: Value[] = [], op = "", label = "") {
     checkNumber(data, "new Value()");
@@ -158,23 +158,28 @@ export class Value {
   topoSort(): Value[] {
     // BEGIN lesson-03
     const order: Value[] = [];
-    const visited = new Set<Value>();
-    // Each stack entry is a node and how many of its children we have already walked into.
-    const stack: { node: Value; next: number }[] = [{ node: this, next: 0 }];
-    visited.add(this);
+    const visited = new Set<Value>([this]);
+    // The path from the root to the node being explored: `stack[i]`, and in `nextChild[i]` how many of its
+    // children we have already walked into. (Two parallel arrays rather than one array of {node, next} objects:
+    // the same stack, without allocating an object for every node.)
+    const stack: Value[] = [this];
+    const nextChild: number[] = [0];
     while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      if (top.next < top.node.children.length) {
-        const child = top.node.children[top.next];
-        top.next += 1;
+      const top = stack.length - 1;
+      const node = stack[top];
+      if (nextChild[top] < node.children.length) {
+        const child = node.children[nextChild[top]];
+        nextChild[top] += 1;
         if (!visited.has(child)) {
           visited.add(child);
-          stack.push({ node: child, next: 0 });
+          stack.push(child);
+          nextChild.push(0);
         }
       } else {
         // All children are placed, so this node may follow them.
-        order.push(top.node);
+        order.push(node);
         stack.pop();
+        nextChild.pop();
       }
     }
     return order;
@@ -207,6 +212,9 @@ export class Value {
     return `Value(${name}${this.data}, grad=${this.grad})`;
   }
 }
+
+/** The local backward step of an input. One shared function, not a new empty closure for every node. */
+function nothingToPassOn(): void {}
 
 // Provided helpers: they make a bad argument fail loudly at the call, not as NaN three lessons later.
 

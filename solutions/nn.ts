@@ -84,7 +84,9 @@ export class Layer {
   /** Neuron by neuron, each neuron's weights then its bias: [n0.w0, n0.w1, ..., n0.b, n1.w0, ...]. */
   parameters(): Value[] {
     // BEGIN lesson-06
-    return this.neurons.flatMap((neuron) => neuron.parameters());
+    const params: Value[] = [];
+    for (const neuron of this.neurons) params.push(...neuron.parameters());
+    return params;
     // END lesson-06
   }
 }
@@ -117,7 +119,9 @@ export class ANN {
   /** Layer by layer, in the order of Layer.parameters(). */
   parameters(): Value[] {
     // BEGIN lesson-07
-    return this.layers.flatMap((layer) => layer.parameters());
+    const params: Value[] = [];
+    for (const layer of this.layers) params.push(...layer.parameters());
+    return params;
     // END lesson-07
   }
 
