@@ -1,4 +1,5 @@
 /** Provided: everything the course builds, from one import: `import { Value, ANN } from "@course"`. */
+export * from "./draw";
 export * from "./engine";
 export * from "./gradcheck";
 export * from "./loss";
