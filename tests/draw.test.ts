@@ -64,5 +64,5 @@ describe("toDot", () => {
     expect(svg).toMatch(/^<\?xml/);
     expect(svg).toContain("data &#45;6.0000");
     expect(await renderSvg(dot)).toBe(svg);
-  });
+  }, 30_000); // loading Graphviz's WebAssembly takes a moment on a busy machine
 });
