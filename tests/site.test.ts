@@ -66,11 +66,12 @@ describe("buildSite", () => {
     expect(read("lesson-02-beta/index.html")).toMatch(/<a rel="prev" href="..\/lesson-01-alpha\/index.html">/);
   });
 
-  test("reports every broken link, missing anchor, missing image and unreadable formula", () => {
+  test("reports every broken link, missing anchor, missing image, untypeset or unreadable formula", () => {
     expect(built.problems).toEqual([
       "lessons/lesson-02-beta/README.md: the link ../lesson-09-nowhere/README.md points at a file that does not exist.",
       "lessons/lesson-02-beta/README.md: the image figures/missing.svg does not exist.",
       "lessons/lesson-02-beta/README.md: the link to #nowhere points at no heading of the page.",
+      "lessons/lesson-02-beta/README.md: the formula $x^2$ is not typeset: put math outside raw HTML, with blank lines around blocks.",
       expect.stringMatching(/^lessons\/lesson-02-beta\/README.md: KaTeX could not typeset a formula: /),
     ]);
   });

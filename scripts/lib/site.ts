@@ -102,6 +102,14 @@ export function buildSite(options: SiteOptions = {}): SiteResult {
     for (const anchor of env.anchors) {
       if (!env.ids.has(anchor)) problems.push(`${source}: the link to #${anchor} points at no heading of the page.`);
     }
+    // Text like "$x^2$" left in the page is a formula markdown-it could not see (inside raw HTML, or a "$" glued
+    // to a word): the reader would get TeX source instead of math.
+    const text = html.replace(/<(pre|code|annotation)[\s\S]*?<\/\1>/g, "").replace(/<[^>]+>/g, "");
+    for (const raw of text.match(/\$\$?[^$\n]*[\\^_{}=][^$\n]*\$\$?/g) ?? []) {
+      problems.push(
+        `${source}: the formula ${raw} is not typeset: put math outside raw HTML, with blank lines around blocks.`,
+      );
+    }
     for (const error of html.match(/class="katex-error"[^>]*title="[^"]*"/g) ?? []) {
       problems.push(`${source}: KaTeX could not typeset a formula: ${/title="([^"]*)"/.exec(error)?.[1]}`);
     }
@@ -109,7 +117,7 @@ export function buildSite(options: SiteOptions = {}): SiteResult {
   };
 
   // The home page: the README's introduction (up to its first "##" section), then the course map.
-  const intro = readme.replace(/^#\s+.+\n/m, "").split(/^## /m)[0];
+  const intro = readme ? readme.replace(/^#\s+.+\n/m, "").split(/^## /m)[0] : packageDescription(root);
   const home = render(intro, "README.md", "index.html");
   const map = lessons.map((lesson) => courseMapEntry(lesson, md, root)).join("\n");
   const homeBody = `<h1>${escapeHtml(courseTitle)}</h1>\n${home.html}\n<h2 id="lessons">The lessons</h2>\n<ol class="course-map">\n${map}\n</ol>`;
@@ -262,6 +270,17 @@ function isExternal(href: string): boolean {
 
 function relativeHref(fromPage: string, to: string): string {
   return path.posix.relative(path.posix.dirname(fromPage), to) || path.posix.basename(to);
+}
+
+/** The course's one-line description from package.json, for a home page without a README. */
+function packageDescription(root: string): string {
+  try {
+    return (
+      (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { description?: string }).description ?? ""
+    );
+  } catch {
+    return "";
+  }
 }
 
 function countFormulas(html: string): number {
