@@ -10,7 +10,7 @@
  * as `README-path:line: message`, at the line of the README where it is.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
@@ -79,7 +79,7 @@ export interface PreparedBlock {
 export interface PrepareOptions {
   /** The folder `@course` means: solutions/ by default. */
   target?: string;
-  /** Where runnable copies are written (an ignored folder; emptied first). */
+  /** Where runnable copies are written (an ignored folder, holding only the current copies afterwards). */
   scratch?: string;
 }
 
@@ -104,9 +104,8 @@ export function prepareBlocks(blocks: CodeBlock[], options: PrepareOptions = {})
   host.readFile = (name) => texts.get(path.resolve(name)) ?? readFile(name);
   const program = ts.createProgram([...texts.keys()], options_, host);
 
-  rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
-  return [...virtual].map(([name, block]) => {
+  const prepared = [...virtual].map(([name, block]) => {
     const source = program.getSourceFile(name);
     if (!source) throw new Error(`internal: no source file for ${name}`);
     const { text, importErrors } = pointImportsAt(source, block, target);
@@ -117,9 +116,15 @@ export function prepareBlocks(blocks: CodeBlock[], options: PrepareOptions = {})
         : ts.getPreEmitDiagnostics(program, source).map((d) => describeDiagnostic(d, block));
     // The content hash in the name keeps a watching vitest from running an old copy of an edited block.
     const runnable = path.join(scratch, `${slug(block)}-${hash(text)}.ts`);
-    writeFileSync(runnable, text);
+    // Unchanged copies are left alone, so a watching vitest does not see a change and rerun in a loop.
+    if (!existsSync(runnable)) writeFileSync(runnable, text);
     return { block, errors, runnable };
   });
+  const current = new Set(prepared.map((p) => path.basename(p.runnable)));
+  for (const name of readdirSync(scratch)) {
+    if (!current.has(name)) rmSync(path.join(scratch, name), { force: true });
+  }
+  return prepared;
 }
 
 /** Runs one prepared block and compares what it prints with its output block. Returns the problems found. */
