@@ -5,9 +5,12 @@
  *   2. Against solutions/, every lesson test passes.
  *   3. Against the starter, every lesson test fails.
  *   4. With only lesson N stubbed, every lesson-N test fails and every test of the lessons before N passes.
+ * And the committed pictures (lessons/<lesson>/figures/*.svg) are what `npm run figures` draws now.
+ * (Invariant 5, the README code blocks, is checked by `npm test`: tests/readme-code-blocks.test.ts.)
  */
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { generateFigures, staleFigures } from "./lib/figures";
 import { listLessons } from "./lib/lessons";
 import { MarkerError } from "./lib/regions";
 import { courseFileNames, generateStarter, SRC, writeCourseFiles } from "./lib/starter";
@@ -67,6 +70,7 @@ async function main(): Promise<void> {
     throw error;
   }
   checkSrcIsStarter(starter);
+  problems.push(...staleFigures(await generateFigures(lessons)));
 
   rmSync(SCRATCH, { recursive: true, force: true });
   mkdirSync(SCRATCH, { recursive: true });

@@ -1,5 +1,6 @@
 /** Provided: everything the course builds, from one import: `import { Value, ANN } from "@course"`. */
 export * from "./data";
+export * from "./draw";
 export * from "./engine";
 export * from "./gradcheck";
 export * from "./loss";
