@@ -33,6 +33,14 @@ describe("a Neuron's parameters", () => {
     expect(n.b.label).toBe("b");
   });
 
+  test("every parameter is an input of the graph: no children and no op", () => {
+    const n = new Neuron(2);
+    for (const p of n.parameters()) {
+      expect(p.children, `${p.label} was not computed from other Values: children should be []`).toEqual([]);
+      expect(p.op, `${p.label} is an input, not the result of an operation: op should be ""`).toBe("");
+    }
+  });
+
   test("parameters() is [w0, w1, ..., b]: the neuron's own Values, weights first, bias last", () => {
     const n = new Neuron(3);
     const params = n.parameters();
