@@ -34,6 +34,8 @@ describe("npm run hint", () => {
     course = copyCourse();
     const lesson = findLesson("3", listLessons(course.root));
     copyFileSync(FIXTURE, path.join(course.root, lesson.readme));
+    const withoutHints = findLesson("5", listLessons(course.root));
+    writeFileSync(path.join(course.root, withoutHints.readme), "# Lesson 05 — A lesson without hints\n\nText.\n");
   });
   afterAll(() => course.remove());
 
