@@ -3,9 +3,10 @@
  * test. Every script that needs test results (course checks, progress, grading) goes through here.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { STREAM_FILE_ENV, type StreamEvent } from "./stream-reporter";
 import { ROOT } from "./target";
 
 export interface TestResult {
@@ -29,8 +30,18 @@ export interface RunOptions {
   root?: string;
   /** Vitest workers for this run. */
   maxWorkers?: number;
-  /** Stop the run after this many milliseconds. */
+  /** Stop the run after this many milliseconds (the whole process group is killed). */
   timeoutMs?: number;
+  /** Caps the V8 heap of vitest and its workers (`--max-old-space-size`), in megabytes. */
+  memoryMb?: number;
+  /** Keep at most this many characters of what vitest prints (the end of it). */
+  maxOutputChars?: number;
+  /** `false` runs every test file in one worker without re-importing modules: faster, less isolated. */
+  isolate?: boolean;
+  /** Drop what the tests print (vitest's `--silent`). */
+  silent?: boolean;
+  /** Also record results as they come (scripts/lib/stream-reporter.ts), so a killed run keeps them. */
+  streamResults?: boolean;
 }
 
 export interface RunOutcome {
@@ -39,6 +50,10 @@ export interface RunOutcome {
   exitCode: number | null;
   /** What vitest printed, for diagnosing a run that produced no results. */
   output: string;
+  /** The run was stopped at `timeoutMs`. */
+  timedOut?: boolean;
+  /** With `streamResults`: every event recorded, even when the run was killed before its report. */
+  stream?: StreamEvent[];
 }
 
 /** Runs vitest once and collects its JSON report. */
@@ -52,13 +67,28 @@ export async function runTests(options: RunOptions = {}): Promise<RunOutcome> {
     "--reporter=json",
     `--outputFile=${report}`,
     `--maxWorkers=${options.maxWorkers ?? 2}`,
+    ...(options.isolate === false ? ["--no-isolate"] : []),
+    ...(options.silent ? ["--silent"] : []),
+    ...(options.streamResults ? [`--reporter=${path.join(ROOT, "scripts", "lib", "stream-reporter.ts")}`] : []),
     ...(options.filters ?? []),
   ];
+  const stream = path.join(scratch, "stream.jsonl");
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    COURSE_TARGET: options.target ?? "src",
+    NO_COLOR: "1",
+    FORCE_COLOR: "0",
+  };
+  if (options.memoryMb) {
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ""} --max-old-space-size=${options.memoryMb}`.trim();
+  }
+  if (options.streamResults) env[STREAM_FILE_ENV] = stream;
   try {
-    const { code, output } = await run(process.execPath, args, {
+    const { code, output, timedOut } = await run(process.execPath, args, {
       cwd: root,
-      env: { ...process.env, COURSE_TARGET: options.target ?? "src", NO_COLOR: "1", FORCE_COLOR: "0" },
+      env,
       timeoutMs: options.timeoutMs,
+      maxOutputChars: options.maxOutputChars,
     });
     let results: TestResult[] = [];
     try {
@@ -66,7 +96,9 @@ export async function runTests(options: RunOptions = {}): Promise<RunOutcome> {
     } catch {
       // No report: vitest failed before running tests; the caller sees the output.
     }
-    return { results, exitCode: code, output };
+    const outcome: RunOutcome = { results, exitCode: code, output, timedOut };
+    if (options.streamResults) outcome.stream = readStream(stream);
+    return outcome;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -122,20 +154,84 @@ function firstLines(message: string): string {
     .trim();
 }
 
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }) {
-  return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+/** The events a stream reporter wrote; a line cut short by a kill is dropped. */
+function readStream(file: string): StreamEvent[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .flatMap((line) => {
+      try {
+        return line ? [JSON.parse(line) as StreamEvent] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+// Runs with a time limit get their own process group, so a kill also reaches vitest's workers
+// (a worker stuck in an infinite loop would otherwise outlive the run). They die with this process too.
+const groups = new Set<number>();
+const killGroup = (pid: number) => {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // Already gone.
+  }
+};
+let exitHooked = false;
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on("exit", () => {
+    for (const pid of groups) killGroup(pid);
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => process.exit(130));
+  }
+}
+
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; maxOutputChars?: number },
+) {
+  return new Promise<{ code: number | null; output: string; timedOut: boolean }>((resolve, reject) => {
+    const limited = options.timeoutMs !== undefined;
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: limited,
+    });
+    const pid = child.pid;
+    if (limited && pid !== undefined) {
+      hookExit();
+      groups.add(pid);
+    }
     let output = "";
+    const cap = options.maxOutputChars ?? Number.POSITIVE_INFINITY;
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
+      if (output.length > cap) output = output.slice(-cap);
     };
     child.stdout.on("data", collect);
     child.stderr.on("data", collect);
-    const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs) : undefined;
+    let timedOut = false;
+    const timer = limited
+      ? setTimeout(() => {
+          timedOut = true;
+          if (pid !== undefined) killGroup(pid);
+        }, options.timeoutMs)
+      : undefined;
     child.on("error", reject);
     child.on("close", (code) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, output });
+      if (pid !== undefined) {
+        // Workers left behind by a crashed vitest go with it.
+        if (limited) killGroup(pid);
+        groups.delete(pid);
+      }
+      resolve({ code, output, timedOut });
     });
   });
 }
