@@ -3,7 +3,7 @@
  * fixtures of tests/fixtures/grading, are `npm run grade:selftest` (too slow for npm test).
  */
 import { describe, expect, test } from "vitest";
-import { isolatedFiles } from "../scripts/grade/grader";
+import { isolatedFiles } from "../scripts/grade/isolate";
 import { classroomJson, csvField, feedbackMarkdown, gradebookCsv, junitXml, xmlEscape } from "../scripts/grade/reports";
 import {
   type CatalogueLesson,

@@ -10,11 +10,11 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { type Lesson, listLessons } from "../lib/lessons";
 import { type Manifest, manifestProblems } from "../lib/manifest";
-import { parseRegions, type RegionSegment, regionsOf, renderSegments } from "../lib/regions";
 import { courseFileNames, SOLUTIONS, writeCourseFiles } from "../lib/starter";
 import type { StreamEvent } from "../lib/stream-reporter";
 import { ROOT } from "../lib/target";
 import { type RunOutcome, runTests } from "../lib/vitest";
+import { isolatedFiles } from "./isolate";
 import {
   type CatalogueLesson,
   type CatalogueTest,
@@ -127,15 +127,22 @@ function firstLine(text: string): string {
   return lines.slice(0, 3).join(" ").slice(0, 400);
 }
 
-function crashReason(outcome: RunOutcome, limits: Limits, ownRun: boolean): string {
-  const seconds = Math.round(limits.timeoutMs / 1000);
+function crashReason(outcome: RunOutcome, limits: Limits): string {
+  if (outcome.stalledFile) {
+    return `Stopped after ${limits.timeoutMs / 1000} s without finishing: an infinite loop, or code far too slow? Tests that finished before the stop keep their result; the others get no credit.`;
+  }
   if (outcome.timedOut) {
-    return `Stopped after ${ownRun ? seconds : seconds * 2} s without finishing: an infinite loop, or code far too slow? Tests that finished before the stop keep their result; the others get no credit.`;
+    return "The test run was stopped: it did not finish within its time limit, not even starting this lesson's tests.";
   }
   if (/heap out of memory|Reached heap limit|Allocation failed/i.test(outcome.output)) {
     return `Ran out of memory (the limit is ${limits.memoryMb} MB): something allocates without bound, like an array that grows forever or a graph walk that never ends.`;
   }
   return `The test process stopped unexpectedly (exit code ${outcome.exitCode}) before these tests finished: ${firstLine(outcome.output.slice(-600))}`;
+}
+
+function observation(status: "passed" | "failed" | "skipped", message: string, target: string): Observed {
+  if (status === "skipped") return { status: "failed", message: "This test was skipped, so it earns nothing." };
+  return { status, message: forLearner(message, target) };
 }
 
 /** Collects the finished files of a run from its stream. */
@@ -145,10 +152,10 @@ function finishedFiles(events: StreamEvent[], target: string): Map<string, FileR
   for (const e of events) {
     const file = relative(e.file);
     if (e.event === "start") pending.set(file, new Map());
-    if (e.event === "test" && e.status !== "skipped") {
+    if (e.event === "test") {
       const tests = pending.get(file) ?? new Map<string, Observed>();
       pending.set(file, tests);
-      tests.set(testKey(file, e.name), { status: e.status, message: forLearner(e.message, target) });
+      tests.set(testKey(file, e.name), observation(e.status, e.message, target));
     }
     if (e.event === "end") {
       const tests = pending.get(file) ?? new Map<string, Observed>();
@@ -163,42 +170,60 @@ function finishedFiles(events: StreamEvent[], target: string): Map<string, FileR
 function partialFile(events: StreamEvent[], file: string, target: string): Map<string, Observed> {
   const tests = new Map<string, Observed>();
   for (const e of events) {
-    if (e.event === "test" && e.status !== "skipped" && relative(e.file) === file) {
-      tests.set(testKey(file, e.name), { status: e.status, message: forLearner(e.message, target) });
-    }
+    if (e.event === "test" && relative(e.file) === file)
+      tests.set(testKey(file, e.name), observation(e.status, e.message, target));
   }
   return tests;
 }
 
-const runOptions = (target: string, files: string[], limits: Limits, timeoutMs: number) => ({
+/** Vitest's start-up is not counted in a file's time limit, but a run that cannot even start is stopped. */
+const STARTUP_ALLOWANCE_MS = 60_000;
+
+const runOptions = (target: string, files: string[], limits: Limits) => ({
   target,
   filters: files,
   maxWorkers: 1,
   isolate: files.length === 1,
   silent: true,
   streamResults: true,
-  timeoutMs,
+  fileTimeoutMs: limits.timeoutMs,
+  timeoutMs: STARTUP_ALLOWANCE_MS + limits.timeoutMs * files.length,
   memoryMb: limits.memoryMb,
   maxOutputChars: OUTPUT_LIMIT,
 });
 
 /**
- * Runs `files` against `target` safely: once all together, then every file that did not finish on its own.
- * Returns one FileRun per file.
+ * Runs the test files against `target` safely: all together first, then on its own every file that did
+ * not finish (the run crashed or was stopped). `expected` gives each file's test keys, so a file that
+ * ends with results missing is run again too. Returns one FileRun per file.
  */
-export async function runSafely(target: string, files: string[], limits: Limits): Promise<Map<string, FileRun>> {
-  const first = await runTests(runOptions(target, files, limits, limits.timeoutMs * 2));
-  const events = first.stream ?? [];
-  const runs = finishedFiles(events, target);
-  for (const file of files.filter((f) => !runs.has(f))) {
-    const own = await runTests(runOptions(target, [file], limits, limits.timeoutMs));
-    const ownEvents = own.stream ?? [];
-    const done = finishedFiles(ownEvents, target).get(file);
-    if (done) {
-      runs.set(file, done);
-    } else {
-      runs.set(file, { tests: partialFile(ownEvents, file, target), reason: crashReason(own, limits, true) });
+export async function runSafely(
+  target: string,
+  expected: Map<string, Set<string>>,
+  limits: Limits,
+): Promise<Map<string, FileRun>> {
+  const files = [...expected.keys()];
+  const runs = new Map<string, FileRun>();
+  const absorb = (outcome: RunOutcome, only?: string) => {
+    const events = outcome.stream ?? [];
+    for (const [file, run] of finishedFiles(events, target)) {
+      const missing = [...(expected.get(file) ?? [])].filter((key) => !run.tests.has(key)).length;
+      if (run.reason || missing === 0) runs.set(file, run);
+      else if (only === file) {
+        runs.set(file, { ...run, reason: `${missing} of this lesson's tests reported no result.` });
+      }
     }
+    const stalled = outcome.stalledFile ? relative(outcome.stalledFile) : undefined;
+    if (stalled && !runs.has(stalled)) {
+      runs.set(stalled, { tests: partialFile(events, stalled, target), reason: crashReason(outcome, limits) });
+    }
+    if (only && !runs.has(only)) {
+      runs.set(only, { tests: partialFile(events, only, target), reason: crashReason(outcome, limits) });
+    }
+  };
+  absorb(await runTests(runOptions(target, files, limits)), files.length === 1 ? files[0] : undefined);
+  for (const file of files.filter((f) => !runs.has(f))) {
+    absorb(await runTests(runOptions(target, [file], limits)), file);
   }
   return runs;
 }
@@ -229,51 +254,21 @@ function lessonGrade(lesson: CatalogueLesson, runs: Map<string, FileRun>, isolat
   return gradeLesson(lesson, observed, reasons, isolated);
 }
 
+/** Each test file's test keys. */
+function expectedTests(lessons: CatalogueLesson[]): Map<string, Set<string>> {
+  const expected = new Map<string, Set<string>>();
+  for (const lesson of lessons) {
+    for (const t of lesson.tests)
+      expected.set(t.file, (expected.get(t.file) ?? new Set()).add(testKey(t.file, t.name)));
+  }
+  return expected;
+}
+
 /** The reference files, read once. */
 function referenceFiles(): Map<string, string> {
   const files = new Map<string, string>();
   for (const name of courseFileNames(SOLUTIONS)) files.set(name, readFileSync(path.join(SOLUTIONS, name), "utf8"));
   return files;
-}
-
-/**
- * The reference code with lesson `lessonId`'s regions taken from the submission, matched by lesson and
- * order. Returns a problem instead when the submission's markers are missing, malformed or out of step.
- */
-export function isolatedFiles(
-  lessonId: string,
-  submission: Map<string, string>,
-  reference: Map<string, string>,
-  lessonIds: ReadonlySet<string>,
-): { files: Map<string, string> } | { problem: string } {
-  const files = new Map<string, string>();
-  for (const [name, text] of reference) {
-    const segments = parseRegions(text, `solutions/${name}`, lessonIds);
-    const wanted = regionsOf(segments).filter((r) => r.lesson === lessonId);
-    if (wanted.length === 0) {
-      files.set(name, text);
-      continue;
-    }
-    const theirs = submission.get(name);
-    if (theirs === undefined) return { problem: `src/${name} is missing` };
-    let mine: RegionSegment[];
-    try {
-      mine = regionsOf(parseRegions(theirs, `src/${name}`, lessonIds)).filter((r) => r.lesson === lessonId);
-    } catch (error) {
-      return { problem: (error as Error).message };
-    }
-    if (mine.length !== wanted.length) {
-      return {
-        problem: `src/${name} has ${mine.length} "// BEGIN ${lessonId}" regions where the course has ${wanted.length} (were the markers removed or changed?)`,
-      };
-    }
-    let k = 0;
-    files.set(
-      name,
-      renderSegments(segments, (r) => (r.lesson === lessonId ? mine[k++].body : r.body)),
-    );
-  }
-  return { files };
 }
 
 /** Grades one submission. Never throws for anything the submission does. */
@@ -317,7 +312,7 @@ export async function gradeSubmission(
     const reason = "src/engine.ts is missing, so no lesson's tests can load.";
     runs = new Map(files.map((f) => [f, { tests: new Map(), reason }]));
   } else {
-    runs = await runSafely(relative(plain), files, options.limits);
+    runs = await runSafely(relative(plain), expectedTests(catalogue), options.limits);
   }
   let lessons = catalogue.map((l) => lessonGrade(l, runs, false));
 
@@ -352,7 +347,7 @@ async function isolateLessons(
     }
     const target = path.join(dir, lesson.id);
     writeCourseFiles(target, built.files);
-    const runs = await runSafely(relative(target), lesson.files, options.limits);
+    const runs = await runSafely(relative(target), expectedTests([lesson]), options.limits);
     const isolated = lessonGrade(lesson, runs, true);
     result.push(isolated.score > plain[i].score ? isolated : plain[i]);
   }

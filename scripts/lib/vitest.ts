@@ -42,6 +42,11 @@ export interface RunOptions {
   silent?: boolean;
   /** Also record results as they come (scripts/lib/stream-reporter.ts), so a killed run keeps them. */
   streamResults?: boolean;
+  /**
+   * With `streamResults`: stop the run when one test file has been running this long (its own time,
+   * not counting vitest's start-up). The outcome names it in `stalledFile`.
+   */
+  fileTimeoutMs?: number;
 }
 
 export interface RunOutcome {
@@ -54,6 +59,8 @@ export interface RunOutcome {
   timedOut?: boolean;
   /** With `streamResults`: every event recorded, even when the run was killed before its report. */
   stream?: StreamEvent[];
+  /** With `fileTimeoutMs`: the test file (absolute path) that ran too long and stopped the run. */
+  stalledFile?: string;
 }
 
 /** Runs vitest once and collects its JSON report. */
@@ -83,12 +90,22 @@ export async function runTests(options: RunOptions = {}): Promise<RunOutcome> {
     env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ""} --max-old-space-size=${options.memoryMb}`.trim();
   }
   if (options.streamResults) env[STREAM_FILE_ENV] = stream;
+  let stalledFile: string | undefined;
+  const fileTimeoutMs = options.fileTimeoutMs;
+  const stalled =
+    options.streamResults && fileTimeoutMs
+      ? () => {
+          stalledFile = runningTooLong(readStream(stream), fileTimeoutMs);
+          return stalledFile !== undefined;
+        }
+      : undefined;
   try {
     const { code, output, timedOut } = await run(process.execPath, args, {
       cwd: root,
       env,
-      timeoutMs: options.timeoutMs,
+      timeoutMs: options.timeoutMs ?? (stalled ? 10 * 60_000 : undefined),
       maxOutputChars: options.maxOutputChars,
+      stalled,
     });
     let results: TestResult[] = [];
     try {
@@ -96,8 +113,9 @@ export async function runTests(options: RunOptions = {}): Promise<RunOutcome> {
     } catch {
       // No report: vitest failed before running tests; the caller sees the output.
     }
-    const outcome: RunOutcome = { results, exitCode: code, output, timedOut };
+    const outcome: RunOutcome = { results, exitCode: code, output, timedOut: timedOut || stalledFile !== undefined };
     if (options.streamResults) outcome.stream = readStream(stream);
+    if (stalledFile) outcome.stalledFile = stalledFile;
     return outcome;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -168,6 +186,18 @@ function readStream(file: string): StreamEvent[] {
     });
 }
 
+/** The test file that started more than `limitMs` ago and has not ended, if any. */
+function runningTooLong(events: StreamEvent[], limitMs: number): string | undefined {
+  const open = new Map<string, number>();
+  for (const e of events) {
+    if (e.event === "start") open.set(e.file, e.time);
+    if (e.event === "end") open.delete(e.file);
+  }
+  const now = Date.now();
+  for (const [file, time] of open) if (now - time > limitMs) return file;
+  return undefined;
+}
+
 // Runs with a time limit get their own process group, so a kill also reaches vitest's workers
 // (a worker stuck in an infinite loop would otherwise outlive the run). They die with this process too.
 const groups = new Set<number>();
@@ -193,7 +223,14 @@ function hookExit(): void {
 function run(
   command: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; maxOutputChars?: number },
+  options: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    maxOutputChars?: number;
+    /** Polled while the child runs; returning true stops it. */
+    stalled?: () => boolean;
+  },
 ) {
   return new Promise<{ code: number | null; output: string; timedOut: boolean }>((resolve, reject) => {
     const limited = options.timeoutMs !== undefined;
@@ -223,9 +260,16 @@ function run(
           if (pid !== undefined) killGroup(pid);
         }, options.timeoutMs)
       : undefined;
+    const stalled = options.stalled;
+    const watch = stalled
+      ? setInterval(() => {
+          if (stalled() && pid !== undefined) killGroup(pid);
+        }, 200)
+      : undefined;
     child.on("error", reject);
     child.on("close", (code) => {
       if (timer) clearTimeout(timer);
+      if (watch) clearInterval(watch);
       if (pid !== undefined) {
         // Workers left behind by a crashed vitest go with it.
         if (limited) killGroup(pid);
