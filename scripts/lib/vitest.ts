@@ -5,12 +5,13 @@
  * results (course checks, progress, grading) goes through here.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { stripVTControlCharacters } from "node:util";
 import type { TestCase, TestModule, Vitest } from "vitest/node";
+import { STREAM_FILE_ENV, type StreamEvent } from "./stream-reporter";
 import { ROOT } from "./target";
 
 export interface TestResult {
@@ -34,10 +35,23 @@ export interface RunOptions {
   root?: string;
   /** Vitest workers for this run. */
   maxWorkers?: number;
-  /** Stop the run after this many milliseconds. */
+  /** Stop the run after this many milliseconds (the whole process group is killed). */
   timeoutMs?: number;
-  /** Give each test file fresh modules (vitest's `isolate`, on by default); off is faster. In-process runs only. */
+  /** Caps the V8 heap of vitest and its workers (`--max-old-space-size`), in megabytes. */
+  memoryMb?: number;
+  /** Keep at most this many characters of what vitest prints (the end of it). */
+  maxOutputChars?: number;
+  /** `false` runs the test files without fresh modules for each (vitest's `isolate`, on by default): faster, less isolated. */
   isolate?: boolean;
+  /** Drop what the tests print (vitest's `--silent`). */
+  silent?: boolean;
+  /** Also record results as they come (scripts/lib/stream-reporter.ts), so a killed run keeps them. */
+  streamResults?: boolean;
+  /**
+   * With `streamResults`: stop the run when one test file has been running this long (its own time,
+   * not counting vitest's start-up). The outcome names it in `stalledFile`.
+   */
+  fileTimeoutMs?: number;
 }
 
 export interface RunOutcome {
@@ -46,6 +60,12 @@ export interface RunOutcome {
   exitCode: number | null;
   /** What vitest printed, for diagnosing a run that produced no results. */
   output: string;
+  /** The run was stopped at `timeoutMs`. */
+  timedOut?: boolean;
+  /** With `streamResults`: every event recorded, even when the run was killed before its report. */
+  stream?: StreamEvent[];
+  /** With `fileTimeoutMs`: the test file (absolute path) that ran too long and stopped the run. */
+  stalledFile?: string;
 }
 
 /** Runs vitest once and collects its JSON report. */
@@ -59,13 +79,38 @@ export async function runTests(options: RunOptions = {}): Promise<RunOutcome> {
     "--reporter=json",
     `--outputFile=${report}`,
     `--maxWorkers=${options.maxWorkers ?? 2}`,
+    ...(options.isolate === false ? ["--no-isolate"] : []),
+    ...(options.silent ? ["--silent"] : []),
+    ...(options.streamResults ? [`--reporter=${path.join(ROOT, "scripts", "lib", "stream-reporter.ts")}`] : []),
     ...(options.filters ?? []),
   ];
+  const stream = path.join(scratch, "stream.jsonl");
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    COURSE_TARGET: options.target ?? "src",
+    NO_COLOR: "1",
+    FORCE_COLOR: "0",
+  };
+  if (options.memoryMb) {
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ""} --max-old-space-size=${options.memoryMb}`.trim();
+  }
+  if (options.streamResults) env[STREAM_FILE_ENV] = stream;
+  let stalledFile: string | undefined;
+  const fileTimeoutMs = options.fileTimeoutMs;
+  const stalled =
+    options.streamResults && fileTimeoutMs
+      ? () => {
+          stalledFile = runningTooLong(readStream(stream), fileTimeoutMs);
+          return stalledFile !== undefined;
+        }
+      : undefined;
   try {
-    const { code, output } = await run(process.execPath, args, {
+    const { code, output, timedOut } = await run(process.execPath, args, {
       cwd: root,
-      env: { ...process.env, COURSE_TARGET: options.target ?? "src", NO_COLOR: "1", FORCE_COLOR: "0" },
-      timeoutMs: options.timeoutMs,
+      env,
+      timeoutMs: options.timeoutMs ?? (stalled ? 10 * 60_000 : undefined),
+      maxOutputChars: options.maxOutputChars,
+      stalled,
     });
     let results: TestResult[] = [];
     try {
@@ -73,7 +118,10 @@ export async function runTests(options: RunOptions = {}): Promise<RunOutcome> {
     } catch {
       // No report: vitest failed before running tests; the caller sees the output.
     }
-    return { results, exitCode: code, output };
+    const outcome: RunOutcome = { results, exitCode: code, output, timedOut: timedOut || stalledFile !== undefined };
+    if (options.streamResults) outcome.stream = readStream(stream);
+    if (stalledFile) outcome.stalledFile = stalledFile;
+    return outcome;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -207,20 +255,110 @@ function firstLines(message: string): string {
     .trim();
 }
 
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }) {
-  return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+/** The events a stream reporter wrote; a line cut short by a kill is dropped. */
+function readStream(file: string): StreamEvent[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .flatMap((line) => {
+      try {
+        return line ? [JSON.parse(line) as StreamEvent] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/** The test file that started more than `limitMs` ago and has not ended, if any. */
+function runningTooLong(events: StreamEvent[], limitMs: number): string | undefined {
+  const open = new Map<string, number>();
+  for (const e of events) {
+    if (e.event === "start") open.set(e.file, e.time);
+    if (e.event === "end") open.delete(e.file);
+  }
+  const now = Date.now();
+  for (const [file, time] of open) if (now - time > limitMs) return file;
+  return undefined;
+}
+
+// Runs with a time limit get their own process group, so a kill also reaches vitest's workers
+// (a worker stuck in an infinite loop would otherwise outlive the run). They die with this process too.
+const groups = new Set<number>();
+const killGroup = (pid: number) => {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // Already gone.
+  }
+};
+let exitHooked = false;
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on("exit", () => {
+    for (const pid of groups) killGroup(pid);
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => process.exit(130));
+  }
+}
+
+function run(
+  command: string,
+  args: string[],
+  options: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    maxOutputChars?: number;
+    /** Polled while the child runs; returning true stops it. */
+    stalled?: () => boolean;
+  },
+) {
+  return new Promise<{ code: number | null; output: string; timedOut: boolean }>((resolve, reject) => {
+    const limited = options.timeoutMs !== undefined;
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: limited,
+    });
+    const pid = child.pid;
+    if (limited && pid !== undefined) {
+      hookExit();
+      groups.add(pid);
+    }
     let output = "";
+    const cap = options.maxOutputChars ?? Number.POSITIVE_INFINITY;
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
+      if (output.length > cap) output = output.slice(-cap);
     };
     child.stdout.on("data", collect);
     child.stderr.on("data", collect);
-    const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs) : undefined;
+    let timedOut = false;
+    const timer = limited
+      ? setTimeout(() => {
+          timedOut = true;
+          if (pid !== undefined) killGroup(pid);
+        }, options.timeoutMs)
+      : undefined;
+    const stalled = options.stalled;
+    const watch = stalled
+      ? setInterval(() => {
+          if (stalled() && pid !== undefined) killGroup(pid);
+        }, 200)
+      : undefined;
     child.on("error", reject);
     child.on("close", (code) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, output });
+      if (watch) clearInterval(watch);
+      if (pid !== undefined) {
+        // Workers left behind by a crashed vitest go with it.
+        if (limited) killGroup(pid);
+        groups.delete(pid);
+      }
+      resolve({ code, output, timedOut });
     });
   });
 }

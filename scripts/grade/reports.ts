@@ -1,0 +1,163 @@
+/**
+ * The grader's reports, as strings (the caller writes them):
+ *   <learner>.json  the result GitHub Classroom's grading reporter reads
+ *   <learner>.md    feedback for the learner: per lesson the score and each failing test's name and message
+ *   <learner>.xml   JUnit XML, for CI dashboards
+ *   gradebook.csv   one row per learner: points per lesson and the total
+ * Messages come from assertions and errors, never from test code.
+ */
+import { type Grade, type LessonGrade, points } from "./score";
+
+/** Long messages (a huge diff, a flood of output) are cut to this many characters. */
+export const MESSAGE_LIMIT = 800;
+
+function clip(text: string, limit = MESSAGE_LIMIT): string {
+  return text.length > limit ? `${text.slice(0, limit)}… (${text.length - limit} more characters)` : text;
+}
+
+/** GitHub Classroom's autograding result: `{version: 1, status, max_score, tests: [...]}`. */
+export function classroomJson(grade: Grade): string {
+  const tests = grade.lessons.flatMap((lesson) =>
+    lesson.tests.map((t) => ({
+      name: `${lesson.id} › ${t.name}`,
+      status: t.status === "passed" ? "pass" : "fail",
+      score: t.score / 100,
+      max_score: t.max / 100,
+      message: clip(t.status === "passed" ? "" : t.message),
+      filename: t.file,
+      line_no: 0,
+      execution_time: "",
+    })),
+  );
+  const status = grade.score === grade.max ? "pass" : "fail";
+  return `${JSON.stringify({ version: 1, status, max_score: grade.max / 100, tests }, null, 2)}\n`;
+}
+
+function lessonLine(lesson: LessonGrade): string {
+  return `${points(lesson.score)} / ${points(lesson.max)} points, ${lesson.passed} of ${lesson.total} tests pass`;
+}
+
+/** Markdown feedback for the learner. */
+export function feedbackMarkdown(grade: Grade): string {
+  const out: string[] = [`# Grade for ${grade.learner}: ${points(grade.score)} / ${points(grade.max)}`, ""];
+  if (grade.notes.length > 0) {
+    out.push("## About this submission", "", ...grade.notes.map((n) => `- ${n}`), "");
+  }
+  out.push("| Lesson | Points | Tests |", "| --- | ---: | ---: |");
+  for (const l of grade.lessons) {
+    out.push(`| ${l.id} ${escapeCell(l.title)} | ${points(l.score)} / ${points(l.max)} | ${l.passed} / ${l.total} |`);
+  }
+  out.push("");
+  for (const lesson of grade.lessons) {
+    out.push(
+      `## ${lesson.id}: ${lesson.title}`,
+      "",
+      `${lessonLine(lesson)}.${lesson.isolated ? " (Graded in isolation: every other lesson used the reference code.)" : ""}`,
+      "",
+    );
+    for (const reason of lesson.reasons) out.push(`> ${reason.replace(/\n/g, "\n> ")}`, "");
+    const failing = lesson.tests.filter((t) => t.status === "failed");
+    if (failing.length === 0) {
+      out.push("All tests pass.", "");
+      continue;
+    }
+    out.push("Failing tests:", "");
+    // Tests that fail for the same reason (a stub, a timeout) share one message.
+    const byMessage = new Map<string, string[]>();
+    for (const t of failing) byMessage.set(t.message, [...(byMessage.get(t.message) ?? []), t.name]);
+    for (const [message, names] of byMessage) {
+      for (const name of names) out.push(`- **${escapeInline(name)}**`);
+      const text = clip(message).trim();
+      if (text) out.push("", "  ```text", ...text.split("\n").map((m) => `  ${m.replace(/```/g, "ʼʼʼ")}`), "  ```", "");
+    }
+    out.push("");
+  }
+  out.push(`Run a lesson's tests yourself with \`npx vitest lesson-NN\`.`, "");
+  return out.join("\n");
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+function escapeInline(text: string): string {
+  return text.replace(/([*_`[\]\\])/g, "\\$1").replace(/\n/g, " ");
+}
+
+/** Drops characters XML 1.0 cannot hold (control characters a hostile submission may print), then escapes. */
+export function xmlEscape(text: string): string {
+  return Array.from(text)
+    .filter((ch) => {
+      const c = ch.codePointAt(0) ?? 0;
+      return (
+        c === 0x9 ||
+        c === 0xa ||
+        c === 0xd ||
+        (c >= 0x20 && c <= 0xd7ff) ||
+        (c >= 0xe000 && c !== 0xfffe && c !== 0xffff)
+      );
+    })
+    .join("")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
+}
+
+/** JUnit XML: one testsuite per lesson, one testcase per test. */
+export function junitXml(grade: Grade): string {
+  const failures = (l: LessonGrade) => l.total - l.passed;
+  const total = grade.lessons.reduce((s, l) => s + l.total, 0);
+  const failed = grade.lessons.reduce((s, l) => s + failures(l), 0);
+  const seconds = (grade.durationMs / 1000).toFixed(3);
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${xmlEscape(grade.learner)}" tests="${total}" failures="${failed}" errors="0" time="${seconds}">`,
+  ];
+  for (const lesson of grade.lessons) {
+    out.push(
+      `  <testsuite name="${xmlEscape(`${lesson.id} ${lesson.title}`)}" tests="${lesson.total}" failures="${failures(lesson)}" errors="0">`,
+    );
+    out.push(
+      `    <properties><property name="points" value="${points(lesson.score)}"/><property name="max_points" value="${points(lesson.max)}"/></properties>`,
+    );
+    for (const t of lesson.tests) {
+      const open = `    <testcase classname="${xmlEscape(lesson.id)}" name="${xmlEscape(t.name)}" file="${xmlEscape(t.file)}"`;
+      if (t.status === "passed") {
+        out.push(`${open}/>`);
+      } else {
+        const message = clip(t.message);
+        out.push(
+          `${open}>`,
+          `      <failure message="${xmlEscape(message.split("\n")[0] ?? "")}">${xmlEscape(message)}</failure>`,
+          "    </testcase>",
+        );
+      }
+    }
+    out.push("  </testsuite>");
+  }
+  out.push("</testsuites>", "");
+  return out.join("\n");
+}
+
+/** One CSV field, quoted when needed; a leading = + - @ is defused so a spreadsheet does not run it. */
+export function csvField(value: string | number): string {
+  let text = String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** `learner,lesson-01,...,total`, one row per learner, points as numbers. */
+export function gradebookCsv(grades: Grade[], lessonIds: string[]): string {
+  const rows = [["learner", ...lessonIds, "total"].map(csvField).join(",")];
+  for (const grade of grades) {
+    const byId = new Map(grade.lessons.map((l) => [l.id, l]));
+    const cells = lessonIds.map((id) => {
+      const lesson = byId.get(id);
+      return lesson ? points(lesson.score) : "";
+    });
+    rows.push([csvField(grade.learner), ...cells, points(grade.score)].join(","));
+  }
+  return `${rows.join("\n")}\n`;
+}

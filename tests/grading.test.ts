@@ -1,0 +1,161 @@
+/**
+ * The grader's pure logic (points, reports) on fabricated results. The grader's real runs, on the hostile
+ * fixtures of tests/fixtures/grading, are `npm run grade:selftest` (too slow for npm test).
+ */
+import { describe, expect, test } from "vitest";
+import { isolatedFiles } from "../scripts/grade/isolate";
+import { classroomJson, csvField, feedbackMarkdown, gradebookCsv, junitXml, xmlEscape } from "../scripts/grade/reports";
+import {
+  type CatalogueLesson,
+  gradeLesson,
+  NO_RESULT,
+  type Observed,
+  shares,
+  testKey,
+  totalGrade,
+} from "../scripts/grade/score";
+import { checkCsv, checkXml } from "../scripts/grade/wellformed";
+
+const lessonA: CatalogueLesson = {
+  id: "lesson-01",
+  title: "Values",
+  points: 10,
+  files: ["lessons/lesson-01-a/a.test.ts"],
+  tests: ["adds", "multiplies", "divides"].map((name) => ({ file: "lessons/lesson-01-a/a.test.ts", name })),
+};
+const lessonB: CatalogueLesson = {
+  id: "lesson-02",
+  title: 'tanh & "friends" <3',
+  points: 90,
+  files: ["lessons/lesson-02-b/b.test.ts"],
+  tests: [{ file: "lessons/lesson-02-b/b.test.ts", name: "squashes › big inputs" }],
+};
+
+function observed(lesson: CatalogueLesson, statuses: ("passed" | "failed" | undefined)[]): Map<string, Observed> {
+  const map = new Map<string, Observed>();
+  lesson.tests.forEach((t, i) => {
+    const status = statuses[i];
+    if (status) map.set(testKey(t.file, t.name), { status, message: status === "failed" ? "expected 6, got 5" : "" });
+  });
+  return map;
+}
+
+describe("points", () => {
+  test("a lesson's points are shared over its tests in cents that add up exactly", () => {
+    expect(shares(10, 3)).toEqual([334, 333, 333]);
+    expect(shares(15, 24).reduce((a, b) => a + b, 0)).toBe(1500);
+    expect(shares(5, 0)).toEqual([]);
+  });
+
+  test("partial credit: each passing test earns its share, a test with no result earns nothing", () => {
+    const grade = gradeLesson(lessonA, observed(lessonA, ["passed", "failed", undefined]));
+    expect(grade.score).toBe(334);
+    expect(grade.max).toBe(1000);
+    expect(grade.passed).toBe(1);
+    expect(grade.tests[2].message).toBe(NO_RESULT);
+  });
+
+  test("a lesson where every test hits the starter's stub is explained as not started", () => {
+    const stub = new Map(
+      lessonA.tests.map((t) => [
+        testKey(t.file, t.name),
+        { status: "failed" as const, message: "lesson-01 is not done yet: write this part of src/engine.ts." },
+      ]),
+    );
+    expect(gradeLesson(lessonA, stub).reasons.join()).toMatch(/Not started/);
+  });
+
+  test("every test passing gives exactly 100", () => {
+    const grade = totalGrade(
+      "ada",
+      "x",
+      [
+        gradeLesson(lessonA, observed(lessonA, ["passed", "passed", "passed"])),
+        gradeLesson(lessonB, observed(lessonB, ["passed"])),
+      ],
+      [],
+      1000,
+    );
+    expect(grade.score).toBe(10000);
+    expect(grade.max).toBe(10000);
+  });
+});
+
+describe("reports", () => {
+  const grade = totalGrade(
+    '=ada, "the" learner',
+    "x",
+    [
+      gradeLesson(lessonA, observed(lessonA, ["passed", "failed", "passed"]), ["Stopped after 15 s\u0007 <loop>"]),
+      gradeLesson(lessonB, observed(lessonB, ["failed"])),
+    ],
+    ["Ignored the submission's own vitest.config.ts"],
+    1234,
+  );
+
+  test("the Classroom JSON has version 1, a status, max_score 100 and scored tests that add up", () => {
+    const json = JSON.parse(classroomJson(grade));
+    expect(json.version).toBe(1);
+    expect(json.status).toBe("fail");
+    expect(json.max_score).toBe(100);
+    expect(json.tests).toHaveLength(4);
+    expect(json.tests[0]).toMatchObject({ name: "lesson-01 › adds", status: "pass", score: 3.34 });
+    expect(json.tests[1]).toMatchObject({ status: "fail", score: 0, message: "expected 6, got 5" });
+    const total = json.tests.reduce((s: number, t: { score: number }) => s + t.score, 0);
+    expect(total).toBeCloseTo(6.67, 5);
+  });
+
+  test("the feedback gives each lesson's score, its reasons and each failing test's name and message", () => {
+    const md = feedbackMarkdown(grade);
+    expect(md).toMatch('# Grade for =ada, "the" learner: 6.67 / 100');
+    expect(md).toMatch("Ignored the submission's own vitest.config.ts");
+    expect(md).toMatch("6.67 / 10 points, 2 of 3 tests pass");
+    expect(md).toMatch("> Stopped after 15 s");
+    expect(md).toMatch("- **multiplies**");
+    expect(md).toMatch("expected 6, got 5");
+    expect(md).not.toMatch("- **adds**");
+  });
+
+  test("JUnit XML is well-formed even with quotes, ampersands and control characters", () => {
+    const xml = junitXml(grade);
+    expect(checkXml(xml)).toEqual([]);
+    expect(xml).toMatch('<testsuites name="=ada, &quot;the&quot; learner" tests="4" failures="2"');
+    expect(xmlEscape("a\u0000b<c>&")).toBe("ab&lt;c&gt;&amp;");
+    expect(checkXml("<a><b></a>")).not.toEqual([]);
+  });
+
+  test("the gradebook has a row per learner with points per lesson and the total, quoted safely", () => {
+    const csv = gradebookCsv([grade], ["lesson-01", "lesson-02"]);
+    expect(csv).toBe('learner,lesson-01,lesson-02,total\n"\'=ada, ""the"" learner",6.67,0,6.67\n');
+    expect(checkCsv(csv)).toEqual([]);
+    expect(csvField("plain")).toBe("plain");
+  });
+});
+
+describe("isolation", () => {
+  const ids = new Set(["lesson-01", "lesson-02"]);
+  const reference = new Map([
+    [
+      "m.ts",
+      "a\n  // BEGIN lesson-01\n  ref1\n  // END lesson-01\nb\n  // BEGIN lesson-02\n  ref2\n  // END lesson-02\n",
+    ],
+  ]);
+
+  test("takes lesson N's regions from the submission and everything else from the reference", () => {
+    const submission = new Map([
+      [
+        "m.ts",
+        "X\n  // BEGIN lesson-01\n  broken\n  // END lesson-01\nY\n  // BEGIN lesson-02\n  mine2\n  // END lesson-02\n",
+      ],
+    ]);
+    const built = isolatedFiles("lesson-02", submission, reference, ids);
+    expect("files" in built && built.files.get("m.ts")).toBe(
+      "a\n  // BEGIN lesson-01\n  ref1\n  // END lesson-01\nb\n  // BEGIN lesson-02\n  mine2\n  // END lesson-02\n",
+    );
+  });
+
+  test("says why when the submission's markers are missing", () => {
+    const built = isolatedFiles("lesson-02", new Map([["m.ts", "no markers at all"]]), reference, ids);
+    expect("problem" in built && built.problem).toMatch('has 0 "// BEGIN lesson-02" regions where the course has 1');
+  });
+});
