@@ -45,7 +45,8 @@ export function readManifest(root = ROOT): Manifest {
 
 /**
  * What is wrong between the manifest and the lesson folders: a lesson in one and not the other,
- * a duplicate, points that do not total 100. Empty when they agree.
+ * a duplicate, a title that differs from the README's heading, points that do not total 100.
+ * Empty when they agree.
  */
 export function manifestProblems(manifest: Manifest, lessons: Lesson[]): string[] {
   const problems: string[] = [];
@@ -58,8 +59,15 @@ export function manifestProblems(manifest: Manifest, lessons: Lesson[]): string[
     if (!folders.has(id)) problems.push(`${id} is in ${MANIFEST_FILE} but there is no lessons/${id}-* folder.`);
   }
   for (const lesson of lessons) {
-    if (!ids.includes(lesson.id)) {
+    const entry = manifest.lessons.find((l) => l.id === lesson.id);
+    if (!entry) {
       problems.push(`lessons/${lesson.folder} has no entry in ${MANIFEST_FILE}: add its title and points.`);
+      continue;
+    }
+    // The README's heading is "Lesson NN — Title"; the manifest repeats the title for the grader's reports.
+    const heading = lesson.title.replace(/^Lesson \d\d\s*[—–-]\s*/, "");
+    if (entry.title !== heading) {
+      problems.push(`${lesson.id}'s title in ${MANIFEST_FILE} is "${entry.title}" but its README says "${heading}".`);
     }
   }
   const total = manifest.lessons.reduce((sum, l) => sum + l.points, 0);
