@@ -7,14 +7,7 @@ import { expectGradientsToMatch } from "@course/gradcheck";
 import { Neuron } from "@course/nn";
 import { Random } from "@course/random";
 import { describe, expect, test } from "vitest";
-
-const dataOf = (values: Value[]) => values.map((v) => v.data);
-
-/** The first `count` numbers that `new Random(seed).uniform(-1, 1)` gives, in order. */
-function draws(seed: number, count: number): number[] {
-  const rng = new Random(seed);
-  return Array.from({ length: count }, () => rng.uniform(-1, 1));
-}
+import { dataOf, draws } from "../test-helpers";
 
 describe("a Neuron's parameters", () => {
   test("new Neuron(3) has 3 weights and 1 bias, all Values", () => {

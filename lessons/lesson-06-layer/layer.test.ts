@@ -6,14 +6,7 @@ import { Value } from "@course/engine";
 import { Layer } from "@course/nn";
 import { Random } from "@course/random";
 import { describe, expect, test } from "vitest";
-
-const dataOf = (values: Value[]) => values.map((v) => v.data);
-
-/** The first `count` numbers that `new Random(seed).uniform(-1, 1)` gives, in order. */
-function draws(seed: number, count: number): number[] {
-  const rng = new Random(seed);
-  return Array.from({ length: count }, () => rng.uniform(-1, 1));
-}
+import { dataOf, draws } from "../test-helpers";
 
 describe("a Layer's shape", () => {
   test("new Layer(2, 3) has 3 neurons, each with 2 weights", () => {

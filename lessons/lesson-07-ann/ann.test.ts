@@ -1,20 +1,8 @@
-/**
- * Lesson 07: an ANN stacks layers, with tanh after every hidden layer and none after the output layer.
- * Make these pass by writing the `lesson-07` regions of src/nn.ts.
- * (Training: zeroGrad, update and gradients are in ann-training.test.ts.)
- */
-import type { Value } from "@course/engine";
+
 import { ANN } from "@course/nn";
 import { Random } from "@course/random";
 import { describe, expect, test } from "vitest";
-
-const dataOf = (values: Value[]) => values.map((v) => v.data);
-
-/** The first `count` numbers that `new Random(seed).uniform(-1, 1)` gives, in order. */
-function draws(seed: number, count: number): number[] {
-  const rng = new Random(seed);
-  return Array.from({ length: count }, () => rng.uniform(-1, 1));
-}
+import { dataOf, draws } from "../test-helpers";
 
 describe("an ANN's shape", () => {
   test("new ANN(2, [3, 1]) has 2 layers: 3 neurons reading 2 inputs, then 1 neuron reading those 3", () => {
