@@ -1,4 +1,8 @@
-
+/**
+ * Lesson 07: an ANN stacks layers, with tanh after every hidden layer and none after the output layer.
+ * Make these pass by writing the `lesson-07` regions of src/nn.ts.
+ * (Training: zeroGrad, update and gradients are in ann-training.test.ts.)
+ */
 import { ANN } from "@course/nn";
 import { Random } from "@course/random";
 import { describe, expect, test } from "vitest";
