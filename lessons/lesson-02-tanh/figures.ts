@@ -1,34 +1,24 @@
 /**
  * The pictures of this lesson's worked example, drawn by `npm run figures` into figures/<name>.svg.
- * Each entry builds the graph to draw; "-grads" pictures show it after backward().
+ * Each entry builds the graph to draw. There is no backward() yet in this lesson, so the "-grads" picture
+ * shows the graph after one local step, as the README's code does.
  */
 import { Value } from "../../solutions/engine";
 
-/** A neuron with two inputs: o = tanh(x1·w1 + x2·w2 + b), with b chosen so that o = 1/√2. */
-export function neuron(): Value {
-  const x1 = new Value(2, [], "", "x1");
-  const x2 = new Value(0, [], "", "x2");
-  const w1 = new Value(-3, [], "", "w1");
-  const w2 = new Value(1, [], "", "w2");
-  const b = new Value(6.881373587019543, [], "", "b");
-  const x1w1 = x1.mul(w1);
-  x1w1.label = "x1·w1";
-  const x2w2 = x2.mul(w2);
-  x2w2.label = "x2·w2";
-  const sum = x1w1.add(x2w2);
-  sum.label = "x1·w1 + x2·w2";
-  const n = sum.add(b);
-  n.label = "n";
-  const o = n.tanh();
-  o.label = "o";
-  return o;
+/** out = tanh(x) at x = 0.5. */
+export function tanhOfHalf(): Value {
+  const x = new Value(0.5, [], "", "x");
+  const out = x.tanh();
+  out.label = "out";
+  return out;
 }
 
 export const figures: Record<string, () => Value> = {
-  neuron,
-  "neuron-grads": () => {
-    const o = neuron();
-    o.backward();
-    return o;
+  tanh: tanhOfHalf,
+  "tanh-grads": () => {
+    const out = tanhOfHalf();
+    out.grad = 2; // pretend dL/dout = 2
+    out.localBackward();
+    return out;
   },
 };

@@ -72,6 +72,12 @@ async function open(file: string): Promise<{ page: Page; errors: string[] }> {
   });
   await page.goto(new URL(file, baseUrl).href, { waitUntil: "load" });
   await page.evaluate("document.fonts.ready.then(() => true)");
+  // Figures are loading="lazy": one far below the first screen loads only when the reader scrolls near it, and
+  // neither the checks nor a full-page screenshot scroll. Load them all now (decode() waits for the load; a
+  // broken image keeps naturalWidth 0 and fails the check).
+  await page.evaluate(
+    "Promise.all([...document.querySelectorAll('main img')].map((img) => { img.loading = 'eager'; return img.decode().catch(() => {}); }))",
+  );
   return { page, errors };
 }
 
