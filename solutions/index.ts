@@ -5,3 +5,4 @@ export * from "./gradcheck";
 export * from "./loss";
 export * from "./nn";
 export * from "./random";
+export * from "./train";

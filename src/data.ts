@@ -25,7 +25,8 @@ export interface MoonsOptions {
  * then noise is added (the order scikit-learn uses).
  */
 export function makeMoons(n: number, { noise = 0, seed = 42 }: MoonsOptions = {}): Dataset {
-  if (!Number.isInteger(n) || n < 2) throw new RangeError(`makeMoons: n must be a whole number of at least 2, got ${n}.`);
+  if (!Number.isInteger(n) || n < 2)
+    throw new RangeError(`makeMoons: n must be a whole number of at least 2, got ${n}.`);
   if (!(noise >= 0)) throw new RangeError(`makeMoons: noise must be 0 or more, got ${noise}.`);
   const rng = new Random(seed);
   const nOuter = Math.floor(n / 2);
