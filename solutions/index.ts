@@ -1,8 +1,10 @@
 /** Provided: everything the course builds, from one import: `import { Value, ANN } from "@course"`. */
+export * from "./analysis";
 export * from "./data";
 export * from "./engine";
 export * from "./gradcheck";
 export * from "./loss";
 export * from "./nn";
 export * from "./random";
+export * from "./study";
 export * from "./train";
