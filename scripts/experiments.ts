@@ -27,7 +27,7 @@ import {
   resultsText,
   type StudyResults,
 } from "./lib/study-report";
-import { runStudyInWorkers } from "./lib/study-runner";
+import { runStudyInWorkers, StudyRunError } from "./lib/study-runner";
 import { ROOT, resolveTarget } from "./lib/target";
 
 const LESSON = path.join(ROOT, "lessons", "lesson-10-experiments");
@@ -83,6 +83,10 @@ async function produce(targetFolder: string, outDir: string): Promise<Map<string
   const models = study.MODELS;
   const totalRuns = models.length * config.seeds.length;
 
+  console.log(
+    `Training ${models.length} models × ${config.seeds.length} seeds × ${config.epochs} epochs with the code in ` +
+      `${path.relative(ROOT, targetFolder)}/ ...`,
+  );
   const started = Date.now();
   const tty = process.stdout.isTTY === true;
   const bar = tty
@@ -97,10 +101,6 @@ async function produce(targetFolder: string, outDir: string): Promise<Map<string
   bar?.start(totalRuns * config.epochs, 0, { runs: 0, totalRuns, elapsed: 0 });
   const elapsed = () => ((Date.now() - started) / 1000).toFixed(0);
   let runsDone = 0;
-  console.log(
-    `Training ${models.length} models × ${config.seeds.length} seeds × ${config.epochs} epochs with the code in ` +
-      `${path.relative(ROOT, targetFolder)}/ ...`,
-  );
   const outcome = await runStudyInWorkers({
     studyModule,
     config,
@@ -186,4 +186,14 @@ async function main(): Promise<void> {
   console.log(`\nWrote ${[...files.keys()].map(shown).join(", ")}.`);
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  if (!(error instanceof StudyRunError)) throw error;
+  const [model, seed] = error.task.split("/");
+  console.error(
+    `\nThe study stopped: training ${model.replace("model", "Model ")} on seed ${seed} threw\n  ${error.reason}\n` +
+      `Finish lessons 01 to 10 first (npx vitest lesson-10 and the lessons before it), then run the study again.`,
+  );
+  process.exit(1);
+}

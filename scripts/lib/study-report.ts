@@ -41,7 +41,7 @@ function formatValue(x: number, unit: Unit): string {
     case "percent":
       return `${(100 * x).toFixed(1)} %`;
     case "loss":
-      return x.toFixed(3);
+      return x.toFixed(3).replace("-", "−");
     case "epoch":
       return x.toFixed(1);
   }
@@ -134,12 +134,12 @@ function claimHolds(claim: ClaimResult): string {
   return `${claim.holdsIn} of ${claim.seeds} (${parts}${diverged})`;
 }
 
-const markdownTable = (header: string[], rows: string[][]) =>
-  [
-    `| ${header.join(" | ")} |`,
-    `|${header.map(() => " --- ").join("|")}|`,
-    ...rows.map((row) => `| ${row.join(" | ")} |`),
-  ].join("\n");
+/** A markdown table with padded columns, exactly as the formatter (Biome) writes it, so `npm run format` leaves it be. */
+function markdownTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, c) => Math.max(3, h.length, ...rows.map((row) => row[c].length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, c) => cell.padEnd(widths[c])).join(" | ")} |`;
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
 
 /** The names of the figure files, in the order the section shows them. */
 export function figureFiles(results: StudyResults): { file: string; alt: string }[] {

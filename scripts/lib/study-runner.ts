@@ -40,6 +40,17 @@ export interface RunStudyOptions {
   onRun?: (result: RunResult, spec: ModelSpec) => void;
 }
 
+/** The course code under study threw (not a divergence, which runModel reports as a result). */
+export class StudyRunError extends Error {
+  constructor(
+    readonly task: string,
+    readonly reason: string,
+  ) {
+    super(`${task}: ${reason}`);
+    this.name = "StudyRunError";
+  }
+}
+
 interface Task {
   key: string;
   seed: number;
@@ -88,7 +99,7 @@ export async function runStudyInWorkers(options: RunStudyOptions): Promise<Study
             };
             worker.on("message", (message: WorkerMessage) => {
               if (message.type === "epoch") return options.onEpoch?.();
-              if (message.type === "error") return reject(new Error(`${message.key}: ${message.message}`));
+              if (message.type === "error") return reject(new StudyRunError(message.key, message.message));
               results.set(message.key, message.result);
               const spec = models.find((m) => m.id === message.result.model) as ModelSpec;
               if (message.boundary) boundaries[spec.id] = message.boundary;
