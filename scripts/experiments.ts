@@ -76,7 +76,10 @@ function withResultsSection(readme: string, section: string): string {
 
 /** Runs the study on `target` and returns every output file, by path, without writing anything. */
 async function produce(targetFolder: string, outDir: string): Promise<Map<string, string>> {
-  const buildDir = compileTarget(targetFolder, path.join(ROOT, ".course", "experiments-build", path.basename(outDir)));
+  const buildDir = compileTarget(
+    targetFolder,
+    path.join(ROOT, ".course", "experiments-build", path.basename(targetFolder)),
+  );
   const studyModule = path.join(buildDir, "study.mjs");
   const study = (await import(pathToFileURL(studyModule).href)) as typeof Study;
   const config = study.STUDY_CONFIG;
