@@ -1,4 +1,5 @@
 /** Provided: everything the course builds, from one import: `import { Value, ANN } from "@course"`. */
+export * from "./analysis";
 export * from "./data";
 export * from "./draw";
 export * from "./engine";
@@ -6,3 +7,5 @@ export * from "./gradcheck";
 export * from "./loss";
 export * from "./nn";
 export * from "./random";
+export * from "./study";
+export * from "./train";

@@ -1,0 +1,106 @@
+/**
+ * Training: the loop that turns a randomly initialised network into a classifier.
+ *
+ * The targets are -1 and +1 (use `toSigned` on the 0/1 labels of `makeMoons`); the network has one output
+ * and predicts the class by the sign of that output. Training is per-example stochastic gradient descent,
+ * as in the notebook: for every example, zeroGrad → forward → loss → backward → update.
+ *
+ * Lesson 09.
+ */
+import type { Dataset } from "./data";
+import { seLoss } from "./loss";
+import type { ANN } from "./nn";
+
+/** Loss and accuracy of a network on a set of examples. */
+export interface Evaluation {
+  /** The mean squared error over the examples. */
+  loss: number;
+  /** The share of examples whose predicted sign matches the target, from 0 to 1. */
+  accuracy: number;
+}
+
+/** What `train` records after each epoch (one pass over the training set). */
+export interface HistoryRow {
+  /** 1 for the first epoch. */
+  epoch: number;
+  trainLoss: number;
+  testLoss: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+}
+
+export interface TrainOptions {
+  /** Examples to learn from; targets -1/+1. */
+  train: Dataset;
+  /** Held-out examples, only evaluated, never learned from; targets -1/+1. */
+  test: Dataset;
+  epochs: number;
+  /** The learning rate of `update(lr)`. */
+  lr: number;
+  /** Called with each history row as soon as its epoch is done (for progress bars and live plots). */
+  onEpoch?: (row: HistoryRow) => void;
+}
+
+/** The class the network predicts for one example: +1 when its output is 0 or more, else -1. */
+export function predict(model: ANN, x: number[]): number {
+  // BEGIN lesson-09
+  throw new Error("lesson-09 is not done yet: write this part of src/train.ts. Read lessons/lesson-09-training/README.md.");
+  // END lesson-09
+}
+
+/** The share of `predictions` equal to the `targets` at the same position, from 0 to 1. */
+export function accuracy(predictions: number[], targets: number[]): number {
+  checkSameLength(predictions.length, targets.length, "accuracy");
+  // BEGIN lesson-09
+  throw new Error("lesson-09 is not done yet: write this part of src/train.ts. Read lessons/lesson-09-training/README.md.");
+  // END lesson-09
+}
+
+/**
+ * One epoch of per-example SGD over `data`, in order: for every example zeroGrad, forward, loss, backward,
+ * update. Returns the mean of the losses seen along the way (each measured just before its own update).
+ */
+export function trainEpoch(model: ANN, data: Dataset, lr: number): number {
+  checkTargets(data, "trainEpoch");
+  // BEGIN lesson-09
+  throw new Error("lesson-09 is not done yet: write this part of src/train.ts. Read lessons/lesson-09-training/README.md.");
+  // END lesson-09
+}
+
+/** The mean squared error and the accuracy of `model` on `data`. Only forward passes: no parameter changes. */
+export function evaluate(model: ANN, data: Dataset): Evaluation {
+  checkTargets(data, "evaluate");
+  // BEGIN lesson-09
+  throw new Error("lesson-09 is not done yet: write this part of src/train.ts. Read lessons/lesson-09-training/README.md.");
+  // END lesson-09
+}
+
+/**
+ * Trains `model` for `epochs` epochs and returns one history row per epoch, each measured with `evaluate`
+ * on the training and the test set after that epoch's updates.
+ */
+export function train(model: ANN, { train, test, epochs, lr, onEpoch }: TrainOptions): HistoryRow[] {
+  if (!Number.isInteger(epochs) || epochs < 0) {
+    throw new RangeError(`train: epochs must be a whole number of 0 or more, got ${epochs}.`);
+  }
+  // BEGIN lesson-09
+  throw new Error("lesson-09 is not done yet: write this part of src/train.ts. Read lessons/lesson-09-training/README.md.");
+  // END lesson-09
+}
+
+// Provided checks: a mistake in the data fails here with a message instead of training towards nonsense.
+
+function checkSameLength(a: number, b: number, where: string): void {
+  if (a !== b) throw new RangeError(`${where}: expected as many targets as predictions, got ${a} and ${b}.`);
+  if (a === 0) throw new RangeError(`${where}: there is nothing to measure (no examples).`);
+}
+
+function checkTargets(data: Dataset, where: string): void {
+  checkSameLength(data.x.length, data.y.length, where);
+  const bad = data.y.find((t) => t !== 1 && t !== -1);
+  if (bad !== undefined) {
+    throw new RangeError(
+      `${where}: targets must be -1 or +1, got ${bad}. makeMoons labels are 0/1: convert them with toSigned(y).`,
+    );
+  }
+}
