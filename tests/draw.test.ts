@@ -52,6 +52,18 @@ describe("toDot", () => {
     expect(dot).toContain('label="{ \\{x\\|y\\} | data 0.0000 | grad 0.0000 }"');
   });
 
+  test("keeps the sign of a small negative number that rounds to a non-zero value", () => {
+    expect(toDot(new Value(-0.00004))).toContain("data 0.0000");
+    expect(toDot(new Value(-0.5))).toContain("data -0.5000");
+  });
+
+  test("links a value built by hand without an op straight from its children", () => {
+    const a = new Value(1, [], "", "a");
+    const dot = toDot(new Value(2, [a], "", "b"));
+    expect(dot).not.toContain("_op");
+    expect(dot).toContain("v0 -> v1;");
+  });
+
   test("walks a deep chain without overflowing the stack", () => {
     let x = new Value(0);
     for (let i = 0; i < 12_000; i++) x = x.add(1);

@@ -3,11 +3,14 @@
  * fails at once with a message that says what was wrong. The lessons test the regions; these test the rest.
  */
 import { describe, expect, test } from "vitest";
+import { meanSd, setbacks, tailMean } from "../solutions/analysis";
 import { makeMoons, trainTestSplit } from "../solutions/data";
 import { Value } from "../solutions/engine";
 import { formatReport } from "../solutions/gradcheck";
 import { meanSeLoss } from "../solutions/loss";
 import { ANN, Layer, Neuron } from "../solutions/nn";
+import { evaluateClaims, MODELS, type RunResult, runModel, type SeedRuns, type StudyConfig } from "../solutions/study";
+import { accuracy, evaluate, train } from "../solutions/train";
 
 describe("engine", () => {
   test("names what it got instead of a number: null, an array or a string", () => {
@@ -64,5 +67,74 @@ describe("gradcheck", () => {
       rows: [{ input: "a", analytic: Number.NaN, numeric: Infinity, error: NaN, ok: false }],
     };
     expect(formatReport(report)).toMatch(/✗\s+a\s+NaN\s+Infinity/);
+  });
+});
+
+describe("train and analysis", () => {
+  const tiny = { x: [[1], [-1]], y: [1, -1] };
+
+  test("train rejects a number of epochs that is not a whole number of 0 or more", () => {
+    const net = new ANN(1, [1]);
+    expect(() => train(net, { train: tiny, test: tiny, epochs: -1, lr: 0.1 })).toThrow("train: epochs must be");
+    expect(() => train(net, { train: tiny, test: tiny, epochs: 1.5, lr: 0.1 })).toThrow("got 1.5");
+  });
+
+  test("accuracy and evaluate need as many targets as predictions, and at least one", () => {
+    expect(() => accuracy([1], [1, -1])).toThrow("accuracy: expected as many targets as predictions, got 1 and 2.");
+    expect(() => evaluate(new ANN(1, [1]), { x: [], y: [] })).toThrow("evaluate: there is nothing to measure");
+  });
+
+  test("evaluate says how to fix 0/1 labels", () => {
+    expect(() => evaluate(new ANN(1, [1]), { x: [[1]], y: [0] })).toThrow("convert them with toSigned(y)");
+  });
+
+  test("the analysis helpers reject an empty series and a tail that is not a whole number", () => {
+    expect(() => meanSd([])).toThrow("meanSd: expected at least one value, got none.");
+    expect(() => setbacks([], "lower")).toThrow("setbacks: expected at least one value");
+    expect(() => tailMean([1, 2], 0)).toThrow("tailMean: count must be a whole number of at least 1, got 0.");
+  });
+});
+
+describe("study", () => {
+  const config: StudyConfig = { n: 20, noise: 0.1, testFraction: 0.25, hidden: 4, epochs: 3, seeds: [1] };
+
+  test("a run whose numbers blow up is reported as diverged, keeping the epochs it finished", () => {
+    const explosive = { ...MODELS[4], lr: 1e6 };
+    const { result } = runModel(explosive, config, 1);
+    expect(result.diverged).toMatch(/^diverged after \d+ epochs: /);
+    expect(result.history.length).toBeLessThan(config.epochs);
+  });
+
+  test("a loss that overflows to Infinity stops the run before the row is recorded", () => {
+    // Found by a sweep: with 2 hidden neurons, lr 7 drives the outputs past 1e154, where the square overflows.
+    const { result } = runModel({ ...MODELS[1], lr: 7 }, { ...config, hidden: 2, epochs: 10 }, 1);
+    expect(result.diverged).toMatch(/the loss became Infinity at epoch \d+/);
+    for (const row of result.history) expect(Number.isFinite(row.trainLoss)).toBe(true);
+  });
+
+  test("any other error is not hidden as divergence", () => {
+    const fails = () => {
+      throw new Error("a bug in the callback");
+    };
+    expect(() => runModel(MODELS[0], config, 1, fails)).toThrow("a bug in the callback");
+    const outOfRange = () => {
+      throw new RangeError("an index out of range");
+    };
+    expect(() => runModel(MODELS[0], config, 1, outOfRange)).toThrow("an index out of range");
+  });
+
+  test("a seed whose runs all diverged counts as not holding, for every claim", () => {
+    const diverged = (model: RunResult["model"]): RunResult => ({
+      model,
+      seed: 1,
+      start: { train: { loss: 1, accuracy: 0.5 }, test: { loss: 1, accuracy: 0.5 } },
+      history: [],
+      diverged: "diverged after 0 epochs: the loss became Infinity at epoch 1",
+    });
+    const runs = Object.fromEntries(MODELS.map((m) => [m.id, diverged(m.id)])) as SeedRuns;
+    for (const claim of evaluateClaims([runs], config)) {
+      expect([claim.holdsIn, claim.divergedIn, claim.verdict], claim.id).toEqual([0, 1, "not reproduced"]);
+      expect(claim.measurements).toEqual([]);
+    }
   });
 });

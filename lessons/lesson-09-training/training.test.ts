@@ -97,6 +97,12 @@ describe("evaluate", () => {
     expect(result.accuracy, "output 2 is right (+1), output -2 is wrong").toBe(0.5);
   });
 
+  test("counts an output of exactly 0 as +1, as predict does", () => {
+    // init "zeros": every output is exactly 0, so every prediction is +1 and both targets +1 are met.
+    const result = evaluate(new ANN(1, [1], { init: "zeros" }), { x: [[1], [2]], y: [1, 1] });
+    expect(result.accuracy, "an output of 0 is predicted +1. Got 0? Use >= 0, like predict").toBe(1);
+  });
+
   test("never changes the weights or their gradients", () => {
     const net = new ANN(2, [4, 1], { rng: new Random(3) });
     const before = snapshot(net);

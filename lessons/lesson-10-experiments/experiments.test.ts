@@ -57,6 +57,11 @@ describe("lowestTestLoss", () => {
     expect(result.relativeRise, "0.1 is 50 % of 0.2").toBeCloseTo(0.5, 12);
   });
 
+  test("on a tie, reports the first epoch that reached the lowest test loss", () => {
+    const result = lowestTestLoss(withTestLosses([0.5, 0.2, 0.4, 0.2, 0.6]), 1);
+    expect(result.epoch, "0.2 is first reached at epoch 2: keep the first lowest (<), not the last (<=)").toBe(2);
+  });
+
   test("reports no rise when the test loss is still falling at the end", () => {
     const result = lowestTestLoss(withTestLosses([0.8, 0.6, 0.5]), 1);
     expect(result.epoch).toBe(3);
