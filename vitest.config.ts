@@ -9,6 +9,8 @@ export default defineConfig({
   resolve: { alias: courseAliases(target) },
   test: {
     include: ["lessons/**/*.test.ts", "tests/**/*.test.ts"],
+    // A failure caused by an earlier lesson's stub names the lesson being run too.
+    setupFiles: ["lessons/earlier-lesson.setup.ts"],
     // The course runs on small machines; two workers keep the lessons snappy without thrashing.
     maxWorkers: 2,
     // `npm run coverage` (vitest run --coverage): how much of the reference code the tests run.
