@@ -56,10 +56,14 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
-/** The target's modules, compiled by TypeScript rather than tsx (see scripts/lib/load-compiled.ts for why). */
-function loadTarget(folder: string) {
-  const load = loadCompiled(folder);
-  return { data: load("./data") as DataModule, nn: load("./nn") as NnModule, loss: load("./loss") as LossModule };
+/** The target's modules, compiled by TypeScript rather than tsx (see scripts/lib/compile-target.ts for why). */
+async function loadTarget(folder: string) {
+  const load = await loadCompiled(folder);
+  return {
+    data: (await load("data")) as DataModule,
+    nn: (await load("nn")) as NnModule,
+    loss: (await load("loss")) as LossModule,
+  };
 }
 
 function median(xs: number[]): number {
@@ -78,7 +82,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const folder = resolveTarget(options.target);
-  const { data, nn, loss } = loadTarget(folder);
+  const { data, nn, loss } = await loadTarget(folder);
 
   const moons = data.makeMoons(EXAMPLES, { noise: NOISE, seed: 42 });
   const xs = moons.x;
