@@ -5,8 +5,8 @@
  * lesson's stub says both: which lesson to finish first, and where to come back to.
  */
 import { beforeEach } from "vitest";
+import { stubbedLesson } from "../scripts/lib/stub-message";
 
-const STUB = /^(lesson-\d\d) is not done yet: /;
 const LESSON_FILE = /lessons\/((lesson-\d\d)-[^/]+)\//;
 
 beforeEach(({ task, onTestFailed }) => {
@@ -15,7 +15,7 @@ beforeEach(({ task, onTestFailed }) => {
   const [, folder, current] = lesson;
   onTestFailed(({ task: failed }) => {
     for (const error of failed.result?.errors ?? []) {
-      const earlier = STUB.exec(error.message ?? "")?.[1];
+      const earlier = stubbedLesson(error.message ?? "");
       if (!earlier || earlier >= current) continue;
       const explained =
         `${current} builds on ${earlier}, which is not done yet. ${error.message} ` +

@@ -17,6 +17,7 @@ import path from "node:path";
 import v8 from "node:v8";
 import { FusedMlp } from "./lib/fused-mlp";
 import { loadCompiled } from "./lib/load-compiled";
+import { stubbedLesson } from "./lib/stub-message";
 import { ROOT, resolveTarget } from "./lib/target";
 
 type DataModule = typeof import("../solutions/data");
@@ -257,7 +258,7 @@ function table(rows: string[][]): string {
 
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  if (/lesson-\d\d/.test(message)) {
+  if (stubbedLesson(message)) {
     console.error(`The engine in this target is not finished yet: ${message}`);
     console.error("The bench trains a whole network, so it needs lessons 01 to 08 done.");
   } else console.error(message);

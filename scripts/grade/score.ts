@@ -5,6 +5,7 @@
  * A lesson is worth its manifest points; they are shared over its tests in whole cents, so that the
  * shares of a lesson add up to exactly its points and a full score is exactly 100.
  */
+import { stubbedLesson } from "../lib/stub-message";
 
 /** One test of the course, as the reference run found it. */
 export interface CatalogueTest {
@@ -107,7 +108,7 @@ export function gradeLesson(
   const allReasons = [...reasons];
   if (failed.length > 0 && failed.length === tests.length && allReasons.length === 0) {
     // Every test failed: say the one thing a learner should know first.
-    if (failed.every((t) => /is not done yet/.test(t.message))) {
+    if (failed.every((t) => stubbedLesson(t.message) !== undefined)) {
       allReasons.push("Not started: the code still throws the starter's “not done yet” stub.");
     }
   }

@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import path from "node:path";
 import { type Lesson, listLessons } from "./lessons";
 import { parseRegions, type RegionSegment, renderSegments } from "./regions";
+import { stubMessage } from "./stub-message";
 import { ROOT } from "./target";
 
 export const SOLUTIONS = path.join(ROOT, "solutions");
@@ -20,7 +21,7 @@ export function courseFileNames(dir: string): string[] {
 
 /** The stub that stands in a region until the learner writes it. */
 export function stubBody(region: RegionSegment, file: string, lesson: Lesson): string[] {
-  const message = `${region.lesson} is not done yet: write this part of src/${file}. Read ${lesson.readme}.`;
+  const message = stubMessage(region.lesson, file, lesson.readme);
   return [`${region.indent}throw new Error(${JSON.stringify(message)});`];
 }
 
