@@ -139,23 +139,10 @@ interface JsonReport {
 export function parseJsonReport(json: string, root: string): TestResult[] {
   const report = JSON.parse(json) as JsonReport;
   return report.testResults.flatMap((file) => {
-    const relative = path.relative(root, file.name).split(path.sep).join("/");
-    const lesson = /lessons\/(lesson-\d\d)-/.exec(relative)?.[1] ?? "";
-    if (file.assertionResults.length === 0 && file.message) {
-      // The file could not even be loaded (a syntax error, a failing import): count it as one failure.
-      return [
-        {
-          file: relative,
-          lesson,
-          name: "(the test file failed to load)",
-          status: "failed" as const,
-          message: firstLines(file.message),
-        },
-      ];
-    }
+    const where = testFile(root, file.name);
+    if (file.assertionResults.length === 0 && file.message) return [loadFailure(where, file.message)];
     return file.assertionResults.map((test) => ({
-      file: relative,
-      lesson,
+      ...where,
       name: [...test.ancestorTitles, test.title].join(" › "),
       status:
         test.status === "passed"
@@ -218,20 +205,29 @@ export async function runTestsInProcess(options: RunOptions = {}): Promise<RunOu
 
 /** One test module's results as `TestResult`s, in the shape `parseJsonReport` gives. */
 function moduleResults(module: TestModule, root: string): TestResult[] {
-  const file = path.relative(root, module.moduleId).split(path.sep).join("/");
-  const lesson = /lessons\/(lesson-\d\d)-/.exec(file)?.[1] ?? "";
+  const where = testFile(root, module.moduleId);
   const tests = [...module.children.allTests()];
   const loadErrors = module.errors();
   if (tests.length === 0 && loadErrors.length > 0) {
-    const message = firstLines(loadErrors.map((e) => e.message).join("\n"));
-    return [{ file, lesson, name: "(the test file failed to load)", status: "failed", message }];
+    return [loadFailure(where, loadErrors.map((e) => e.message).join("\n"))];
   }
   return tests.map((test) => {
     const result = test.result();
     const status = result.state === "passed" ? "passed" : result.state === "failed" ? "failed" : "skipped";
     const message = firstLines((result.errors ?? []).map((e) => e.message).join("\n"));
-    return { file, lesson, name: titlePath(test).join(" › "), status, message };
+    return { ...where, name: titlePath(test).join(" › "), status, message };
   });
+}
+
+/** A test file's path relative to the course root, and the lesson it belongs to ("" for the course's own). */
+function testFile(root: string, absolute: string): { file: string; lesson: string } {
+  const file = path.relative(root, absolute).split(path.sep).join("/");
+  return { file, lesson: /lessons\/(lesson-\d\d)-/.exec(file)?.[1] ?? "" };
+}
+
+/** A test file that could not even be loaded (a syntax error, a failing import) counts as one failure. */
+function loadFailure(where: { file: string; lesson: string }, message: string): TestResult {
+  return { ...where, name: "(the test file failed to load)", status: "failed", message: firstLines(message) };
 }
 
 /** The describe blocks and the title of a test, outermost first. */
