@@ -1,6 +1,6 @@
 /** The provided picture helper (solutions/draw.ts) and the figure pipeline around it. */
 import { describe, expect, test } from "vitest";
-import { renderSvg } from "../scripts/lib/graphviz";
+import { renderSvg } from "../scripts/maintain/graphviz";
 import { toDot } from "../solutions/draw";
 import { Value } from "../solutions/engine";
 

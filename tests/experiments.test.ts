@@ -5,7 +5,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
 import { compileTarget } from "../scripts/lib/compile-target";
-import { formatLr, resultsJson } from "../scripts/lib/study-report";
+import { formatLr, resultsJson } from "../scripts/study/report";
 import { verdictFor } from "../solutions/study";
 
 describe("verdictFor", () => {

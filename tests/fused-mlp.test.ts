@@ -1,6 +1,6 @@
 /** The benchmark's hand-written baseline must be the same network as the engine's, or the ratio means nothing. */
 import { describe, expect, test } from "vitest";
-import { FusedMlp } from "../scripts/lib/fused-mlp";
+import { FusedMlp } from "../scripts/maintain/fused-mlp";
 import { seLoss } from "../solutions/loss";
 import { ANN } from "../solutions/nn";
 

@@ -2,8 +2,8 @@
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { Terminal } from "../scripts/learn/terminal";
 import { ROOT } from "../scripts/lib/target";
-import type { Terminal } from "../scripts/lib/terminal";
 
 /** Enough of the course for tools that read and write files. */
 export const COURSE_FILES = ["solutions", "src", "lessons"];

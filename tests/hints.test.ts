@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hintCommand, hintStateFile, parseHints } from "../scripts/lib/hints";
+import { hintCommand, hintStateFile, parseHints } from "../scripts/learn/hints";
 import { findLesson, listLessons } from "../scripts/lib/lessons";
 import { copyCourse, fakeTerminal } from "./helpers";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lessonArgs, uiArgs } from "../scripts/lib/launch";
+import { lessonArgs, uiArgs } from "../scripts/learn/launch";
 import { listLessons } from "../scripts/lib/lessons";
 
 describe("npm run lesson and npm run ui", () => {

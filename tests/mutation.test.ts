@@ -1,8 +1,10 @@
-/** Mutation-testing helpers (scripts/lib/mutation.ts) and the survivors document they check. */
+/** Mutation-testing helpers (scripts/maintain/mutants.ts) and the survivors document they check. */
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { listLessons } from "../scripts/lib/lessons";
+import { parseRegions, regionsOf } from "../scripts/lib/regions";
+import { ROOT } from "../scripts/lib/target";
 import {
   checkSurvivors,
   type MutationReport,
@@ -16,9 +18,7 @@ import {
   scores,
   survivorsOf,
   thresholdProblems,
-} from "../scripts/lib/mutation";
-import { parseRegions, regionsOf } from "../scripts/lib/regions";
-import { ROOT } from "../scripts/lib/target";
+} from "../scripts/maintain/mutants";
 
 const lessonIds = new Set(listLessons().map((l) => l.id));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { bar, formatDashboard, nextStep, shortTitle, summarize } from "../scripts/learn/dashboard";
+import { wantsColor } from "../scripts/learn/terminal";
 import type { Lesson } from "../scripts/lib/lessons";
-import { bar, formatDashboard, nextStep, shortTitle, summarize } from "../scripts/lib/progress";
-import { wantsColor } from "../scripts/lib/terminal";
 import type { TestResult } from "../scripts/lib/vitest";
 
 const lesson = (number: number, slug: string, title: string): Lesson => {

@@ -1,21 +1,21 @@
 /**
  * Invariant 5: every `ts` block of every lesson README type-checks and runs against solutions/, printing what
  * its `output` block says. One test per block, named by its README and line. The checker itself
- * (scripts/lib/code-blocks.ts) is tested first, on a fixture README with a block for each kind of mistake.
+ * (scripts/maintain/code-blocks.ts) is tested first, on a fixture README with a block for each kind of mistake.
  * All blocks are type-checked in a single TypeScript program, shared by both halves, to keep this fast.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
+import { listLessons } from "../scripts/lib/lessons";
+import { ROOT } from "../scripts/lib/target";
 import {
   type CodeBlock,
   checkBlock,
   extractBlocks,
   type PreparedBlock,
   prepareBlocks,
-} from "../scripts/lib/code-blocks";
-import { listLessons } from "../scripts/lib/lessons";
-import { ROOT } from "../scripts/lib/target";
+} from "../scripts/maintain/code-blocks";
 
 const FILE = "tests/fixtures/code-blocks/README.md";
 const blocks = extractBlocks(readFileSync(path.join(ROOT, FILE), "utf8"), FILE);

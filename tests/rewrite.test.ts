@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { applyPlans, planLesson, RefusalError, rewriteCommand } from "../scripts/learn/rewrite";
 import { findLesson, listLessons } from "../scripts/lib/lessons";
-import { applyPlans, planLesson, RefusalError, rewriteCommand } from "../scripts/lib/rewrite";
 import { copyCourse, fakeTerminal } from "./helpers";
 
 let course: ReturnType<typeof copyCourse>;

@@ -1,10 +1,10 @@
-/** The course website's build (scripts/lib/site.ts), on a small fixture course with two lessons. */
+/** The course website's build (scripts/site/pages.ts), on a small fixture course with two lessons. */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { highlightTypeScript } from "../scripts/lib/highlight";
-import { buildSite, sitePathOf, slugify } from "../scripts/lib/site";
 import { ROOT } from "../scripts/lib/target";
+import { highlightTypeScript } from "../scripts/site/highlight";
+import { buildSite, sitePathOf, slugify } from "../scripts/site/pages";
 
 const out = path.join(ROOT, ".course", "site-test");
 const built = buildSite({ root: path.join(ROOT, "tests", "fixtures", "course-site"), out });

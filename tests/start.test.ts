@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rewriteCommand } from "../scripts/lib/rewrite";
+import { rewriteCommand } from "../scripts/learn/rewrite";
 import { copyCourse, fakeTerminal, RUNNABLE_COURSE } from "./helpers";
 
 describe("npm start, end to end", () => {
@@ -19,7 +19,7 @@ describe("npm start, end to end", () => {
       expect(await rewriteCommand("solve", [lesson, "--yes"], fakeTerminal(), course.root)).toBe(0);
     }
     const tsx = path.join(course.root, "node_modules", "tsx", "dist", "cli.mjs");
-    ({ stdout } = await promisify(execFile)(process.execPath, [tsx, "scripts/start.ts"], {
+    ({ stdout } = await promisify(execFile)(process.execPath, [tsx, "scripts/learn/start.ts"], {
       cwd: course.root,
       env: { ...process.env, COURSE_TARGET: "solutions", FORCE_COLOR: "0" },
     }));

@@ -20,15 +20,23 @@ export function compileTarget(folder: string, outDir: string): string {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   for (const name of courseFileNames(folder)) {
-    const source = readFileSync(path.join(folder, name), "utf8");
-    const { outputText } = ts.transpileModule(source, {
-      fileName: name,
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-    });
-    const esm = outputText.replace(RELATIVE_IMPORT, (_, lead: string, quote: string, specifier: string) => {
-      return `${lead}${quote}${specifier}.mjs${quote}`;
-    });
-    writeFileSync(path.join(outDir, name.replace(/\.ts$/, ".mjs")), esm);
+    compileModule(path.join(folder, name), path.join(outDir, name.replace(/\.ts$/, ".mjs")));
   }
   return outDir;
+}
+
+/**
+ * Writes one TypeScript file as a plain JavaScript module at `outFile` (relative imports get `.mjs`, so the
+ * file's neighbours must be compiled beside it); returns `outFile`.
+ */
+export function compileModule(sourceFile: string, outFile: string): string {
+  const { outputText } = ts.transpileModule(readFileSync(sourceFile, "utf8"), {
+    fileName: path.basename(sourceFile),
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  });
+  const esm = outputText.replace(RELATIVE_IMPORT, (_, lead: string, quote: string, specifier: string) => {
+    return `${lead}${quote}${specifier}.mjs${quote}`;
+  });
+  writeFileSync(outFile, esm);
+  return outFile;
 }

@@ -11,9 +11,9 @@ import path from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { listLessons } from "../../scripts/lib/lessons";
-import { serveStatic } from "../../scripts/lib/serve";
-import { type BuiltPage, buildSite } from "../../scripts/lib/site";
 import { ROOT } from "../../scripts/lib/target";
+import { type BuiltPage, buildSite } from "../../scripts/site/pages";
+import { serveStatic } from "../../scripts/site/static-server";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const OUT = path.join(ROOT, ".course", "site-browser");

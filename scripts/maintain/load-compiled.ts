@@ -1,0 +1,28 @@
+/**
+ * Loads a target's modules (solutions/, src/ or a copy) as plain JavaScript compiled by TypeScript itself
+ * (scripts/lib/compile-target.ts, which says why not tsx), for tools that time the course's code.
+ *
+ * The compiler runs in a child process: loaded here it would stay in the heap (some 30 MB) and make every
+ * garbage collection of the measured process slower.
+ */
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { ROOT } from "../lib/target";
+
+const COMPILER = pathToFileURL(path.join(ROOT, "scripts", "lib", "compile-target.ts")).href;
+
+/**
+ * Compiles every `.ts` file of `folder` under .course/compiled/<folder name>/ and returns an import of one of
+ * them by module name: `(await loadCompiled(folder))("engine")`.
+ */
+export async function loadCompiled(folder: string): Promise<(module: string) => Promise<unknown>> {
+  const outDir = path.join(ROOT, ".course", "compiled", path.relative(ROOT, folder).replaceAll(path.sep, "_"));
+  const script = `const { compileTarget } = await import(${JSON.stringify(COMPILER)});
+compileTarget(process.argv[1], process.argv[2]);`;
+  execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, folder, outDir], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  return (module) => import(pathToFileURL(path.join(outDir, `${module}.mjs`)).href);
+}

@@ -1,0 +1,110 @@
+/**
+ * `npm run mutation`: Stryker mutates the exercise regions of solutions/ (the code a learner writes) and
+ * runs the lesson tests against each mutant. A wrong solution that the lessons let pass is a survivor.
+ *
+ * Fails when the overall score is below 90 %, a file is below 85 %, or a survivor is not explained in
+ * docs/mutation-survivors.md (and when the document explains a mutant that no longer survives).
+ *
+ *   npm run mutation                         run Stryker, then check
+ *   npm run mutation -- --report-only        check the last report again (reports/mutation/mutation.json)
+ *   npm run mutation -- --update-survivors   also rewrite the document's table: new survivors get a TODO
+ *                                            reason to fill in, moved ones their new line, stale ones go
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { Stryker } from "@stryker-mutator/core";
+import { ROOT } from "../lib/target";
+import {
+  checkSurvivors,
+  MUTATION_REPORT_DIR,
+  type MutationReport,
+  parseSurvivorsDoc,
+  regionRanges,
+  renderSurvivorsDoc,
+  SURVIVORS_DOC,
+  type Survivor,
+  scores,
+  survivorsOf,
+  thresholdProblems,
+} from "./mutants";
+
+const args = new Set(process.argv.slice(2));
+const reportFile = path.join(ROOT, MUTATION_REPORT_DIR, "mutation.json");
+const docFile = path.join(ROOT, SURVIVORS_DOC);
+
+async function runStryker(): Promise<void> {
+  // The lesson tests import `@course`; in Stryker's sandbox this resolves to the sandbox's mutated solutions/.
+  process.env.COURSE_TARGET = "solutions";
+  const started = Date.now();
+  const stryker = new Stryker({
+    testRunner: "vitest",
+    vitest: { configFile: "scripts/maintain/vitest.mutation.config.ts" },
+    plugins: ["@stryker-mutator/vitest-runner"],
+    mutate: regionRanges(),
+    // Only what the tests need goes into the sandbox.
+    ignorePatterns: ["/.course", "/coverage", "/site", "/src", "/docs", "/tests"],
+    coverageAnalysis: "perTest",
+    concurrency: 2,
+    reporters: ["clear-text", "progress", "html", "json"],
+    htmlReporter: { fileName: `${MUTATION_REPORT_DIR}/index.html` },
+    jsonReporter: { fileName: `${MUTATION_REPORT_DIR}/mutation.json` },
+    thresholds: { high: 95, low: 90, break: null },
+    // A mutant is a timeout when its tests take 2x as long as unmutated, plus 10 s: the machines are small and
+    // busy, and an equivalent mutant must not turn into a "timeout" because a neighbour hogged the CPU.
+    timeoutFactor: 2,
+    timeoutMS: 10_000,
+    cleanTempDir: "always",
+  });
+  await stryker.runMutationTest();
+  console.log(`\nmutation testing took ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+}
+
+function describe(s: Survivor): string {
+  return `${s.where}  ${s.mutator}  \`${s.original}\` → \`${s.replacement}\``;
+}
+
+function check(): string[] {
+  const report = JSON.parse(readFileSync(reportFile, "utf8")) as MutationReport;
+  const all = scores(report);
+  console.log("\nmutation score (killed or timed out / all valid mutants):");
+  for (const s of all) {
+    console.log(
+      `  ${s.name.padEnd(22)} ${s.percent.toFixed(2).padStart(6)} %  ${s.killed} killed, ${s.survived} survived, ${s.noCoverage} not covered`,
+    );
+  }
+  const problems = thresholdProblems(all);
+
+  const doc = readFileSync(docFile, "utf8");
+  const result = checkSurvivors(survivorsOf(report), parseSurvivorsDoc(doc));
+  for (const s of result.unexplained) {
+    problems.push(`survives but ${SURVIVORS_DOC} does not explain it: ${describe(s)}`);
+  }
+  for (const s of result.todo) problems.push(`${SURVIVORS_DOC} has no reason yet for ${describe(s)}`);
+  for (const s of result.stale) {
+    problems.push(`${SURVIVORS_DOC} lists a mutant that no longer survives (remove it): ${describe(s)}`);
+  }
+  for (const { entry, now } of result.moved) {
+    problems.push(`${SURVIVORS_DOC} has ${entry.where} for a mutant now at ${now.where}`);
+  }
+  if (args.has("--update-survivors")) {
+    writeFileSync(docFile, renderSurvivorsDoc(doc, result.updated));
+    // Biome formats Markdown too: align the table as `npm run format` would, so `npm run lint` stays clean.
+    spawnSync(path.join(ROOT, "node_modules", ".bin", "biome"), ["format", "--write", docFile], { stdio: "ignore" });
+    console.log(`\nrewrote the table of ${SURVIVORS_DOC} (${result.updated.length} survivors).`);
+  }
+  return problems;
+}
+
+if (!args.has("--report-only")) await runStryker();
+const problems = check();
+if (problems.length > 0) {
+  const hint = args.has("--update-survivors")
+    ? ""
+    : `\n(npm run mutation -- --report-only --update-survivors refreshes the table of ${SURVIVORS_DOC}.)`;
+  console.error(
+    `\nmutation testing found ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}${hint}`,
+  );
+  process.exit(1);
+}
+console.log(`\nmutation testing passed: every survivor is explained in ${SURVIVORS_DOC}.`);

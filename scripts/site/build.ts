@@ -1,0 +1,19 @@
+/**
+ * `npm run site`: builds the course website into site/ (ignored by git) from the lesson READMEs.
+ * Open site/index.html, or run `npm run site:serve` to serve it on http://127.0.0.1.
+ */
+import path from "node:path";
+import { buildSite } from "./pages";
+import { ROOT } from "../lib/target";
+
+const started = Date.now();
+const { out, pages, problems } = buildSite();
+const formulas = pages.reduce((sum, p) => sum + p.formulas, 0);
+const images = pages.reduce((sum, p) => sum + p.images.length, 0);
+console.log(
+  `site: ${pages.length} pages, ${formulas} formulas, ${images} figures in ${path.relative(ROOT, out)}/ (${((Date.now() - started) / 1000).toFixed(1)} s).`,
+);
+if (problems.length > 0) {
+  console.error(`\nThe site has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  process.exit(1);
+}
