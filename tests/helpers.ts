@@ -3,17 +3,23 @@ import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Terminal } from "../scripts/learn/terminal";
+import { generateStarter, writeCourseFiles } from "../scripts/lib/starter";
 import { ROOT } from "../scripts/lib/target";
 
-/** Enough of the course for tools that read and write files. */
-export const COURSE_FILES = ["solutions", "src", "lessons"];
+/** Enough of the course for tools that read and write files (src/ is always written fresh, see below). */
+export const COURSE_FILES = ["solutions", "lessons"];
 /** Enough of the course to run its scripts and tests. */
 export const RUNNABLE_COURSE = [...COURSE_FILES, "scripts", "package.json", "vitest.config.ts", "tsconfig.json"];
 
-/** A copy of the course in a temporary folder (node_modules linked), for tools that change files. */
+/**
+ * A copy of the course in a temporary folder (node_modules linked), for tools that change files. Its src/ is
+ * the pristine starter generated from solutions/, never the repository's src/: that is the learner's
+ * workspace, and these tests must pass whatever the learner has written there.
+ */
 export function copyCourse(entries = COURSE_FILES): { root: string; remove: () => void } {
   const root = mkdtempSync(path.join(os.tmpdir(), "course-copy-"));
   for (const entry of entries) cpSync(path.join(ROOT, entry), path.join(root, entry), { recursive: true });
+  writeCourseFiles(path.join(root, "src"), generateStarter());
   symlinkSync(path.join(ROOT, "node_modules"), path.join(root, "node_modules"), "dir");
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
 }

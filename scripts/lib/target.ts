@@ -24,6 +24,6 @@ export function resolveTarget(name: string | undefined): string {
 export function courseAliases(folder: string) {
   return [
     { find: /^@course$/, replacement: path.join(folder, "index.ts") },
-    { find: /^@course\/(.*)$/, replacement: `${folder}/$1` },
+    { find: /^@course\/(.*)$/, replacement: path.join(folder, "$1") },
   ];
 }
