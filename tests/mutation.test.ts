@@ -110,6 +110,15 @@ describe("the survivors table", () => {
     expect(result.stale).toEqual([old]);
   });
 
+  test("an explained survivor that timed out this run is a note, not a stale entry", () => {
+    const [now] = survivorsOf(report);
+    const entry = { ...now, reason: "equivalent" };
+    const result = checkSurvivors([], [entry], [now]);
+    expect(result.stale).toEqual([]);
+    expect(result.timedOut).toEqual([entry]);
+    expect(result.updated, "--update-survivors keeps its row").toEqual([entry]);
+  });
+
   test("follows an explained survivor to its new line and keeps its reason", () => {
     const [now] = survivorsOf(report);
     const result = checkSurvivors([now], [{ ...now, where: "solutions/a.ts:7", reason: "equivalent" }]);

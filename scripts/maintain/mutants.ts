@@ -120,11 +120,23 @@ function slice(source: string, start: Position, end: Position): string {
 
 /** The survivors (and mutants no test covers) of a report, in file and line order. */
 export function survivorsOf(report: MutationReport): Survivor[] {
+  return mutantsOf(report, ["Survived", "NoCoverage"]);
+}
+
+/**
+ * The mutants whose tests ran out of time. Stryker counts them as killed, but on a busy machine an equivalent
+ * mutant can time out too: its entry in the survivors document is then not stale, only unconfirmed this run.
+ */
+export function timedOutOf(report: MutationReport): Survivor[] {
+  return mutantsOf(report, ["Timeout"]);
+}
+
+function mutantsOf(report: MutationReport, statuses: ReportMutant["status"][]): Survivor[] {
   return Object.entries(report.files)
     .sort(([a], [b]) => a.localeCompare(b))
     .flatMap(([name, file]) =>
       file.mutants
-        .filter((m) => m.status === "Survived" || m.status === "NoCoverage")
+        .filter((m) => statuses.includes(m.status))
         .sort(
           (a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column,
         )
@@ -196,6 +208,8 @@ export interface SurvivorsCheck {
   unexplained: Survivor[];
   /** Entries of the document that no longer survive. */
   stale: Survivor[];
+  /** Entries whose mutant timed out this run: neither confirmed nor stale. */
+  timedOut: Survivor[];
   /** Entries whose mutant is still there, at another line. */
   moved: { entry: Survivor; now: Survivor }[];
   /** Entries with no reason yet. */
@@ -204,14 +218,18 @@ export interface SurvivorsCheck {
   updated: Survivor[];
 }
 
-/** Compares what Stryker reports with what the document explains. */
-export function checkSurvivors(reported: Survivor[], documented: Survivor[]): SurvivorsCheck {
+/** Compares what Stryker reports (survivors, and the mutants that timed out) with what the document explains. */
+export function checkSurvivors(
+  reported: Survivor[],
+  documented: Survivor[],
+  timedOut: Survivor[] = [],
+): SurvivorsCheck {
   const remaining = new Map<string, Survivor[]>();
   for (const entry of documented) {
     const key = survivorKey(entry);
     remaining.set(key, [...(remaining.get(key) ?? []), entry]);
   }
-  const result: SurvivorsCheck = { unexplained: [], stale: [], moved: [], todo: [], updated: [] };
+  const result: SurvivorsCheck = { unexplained: [], stale: [], timedOut: [], moved: [], todo: [], updated: [] };
   for (const now of reported) {
     const entry = remaining.get(survivorKey(now))?.shift();
     if (!entry) {
@@ -223,6 +241,12 @@ export function checkSurvivors(reported: Survivor[], documented: Survivor[]): Su
     if (!entry.reason || entry.reason === "TODO") result.todo.push(entry);
     result.updated.push({ ...now, reason: entry.reason === "TODO" ? "" : entry.reason });
   }
-  result.stale = [...remaining.values()].flat();
+  const timedOutKeys = new Set(timedOut.map(survivorKey));
+  for (const entry of [...remaining.values()].flat()) {
+    if (timedOutKeys.has(survivorKey(entry))) {
+      result.timedOut.push(entry);
+      result.updated.push(entry);
+    } else result.stale.push(entry);
+  }
   return result;
 }

@@ -27,6 +27,7 @@ import {
   scores,
   survivorsOf,
   thresholdProblems,
+  timedOutOf,
 } from "./mutants";
 
 const args = new Set(process.argv.slice(2));
@@ -50,10 +51,12 @@ async function runStryker(): Promise<void> {
     htmlReporter: { fileName: `${MUTATION_REPORT_DIR}/index.html` },
     jsonReporter: { fileName: `${MUTATION_REPORT_DIR}/mutation.json` },
     thresholds: { high: 95, low: 90, break: null },
-    // A mutant is a timeout when its tests take 2x as long as unmutated, plus 10 s: the machines are small and
-    // busy, and an equivalent mutant must not turn into a "timeout" because a neighbour hogged the CPU.
-    timeoutFactor: 2,
-    timeoutMS: 10_000,
+    // A mutant is a timeout when its tests take 3x as long as unmutated, plus 20 s: the machines are small and
+    // busy (two other CPU-bound processes on two cores make everything about 3x slower), and an equivalent
+    // mutant must not turn into a "timeout" because a neighbour hogged the CPU. If one still does, the check
+    // below reports it as a note, not as a stale entry of the survivors document.
+    timeoutFactor: 3,
+    timeoutMS: 20_000,
     cleanTempDir: "always",
   });
   await stryker.runMutationTest();
@@ -76,7 +79,10 @@ function check(): string[] {
   const problems = thresholdProblems(all);
 
   const doc = readFileSync(docFile, "utf8");
-  const result = checkSurvivors(survivorsOf(report), parseSurvivorsDoc(doc));
+  const result = checkSurvivors(survivorsOf(report), parseSurvivorsDoc(doc), timedOutOf(report));
+  for (const s of result.timedOut) {
+    console.log(`  note: timed out this run (a busy machine?), so not confirmed as a survivor: ${describe(s)}`);
+  }
   for (const s of result.unexplained) {
     problems.push(`survives but ${SURVIVORS_DOC} does not explain it: ${describe(s)}`);
   }
