@@ -143,9 +143,10 @@ async function produce(targetFolder: string, outDir: string): Promise<Map<string
     path.join(outDir, "boundaries.svg"),
     await renderSvg(boundariesSpec(models, outcome.grid, outcome.boundaries, data, firstSeed)),
   );
-  files.set(path.join(outDir, "results.md"), resultsMarkdown(results, ""));
+  const codeFolder = path.relative(ROOT, targetFolder).split(path.sep).join("/");
+  files.set(path.join(outDir, "results.md"), resultsMarkdown(results, "", codeFolder));
   if (isReference) {
-    files.set(README, withResultsSection(readFileSync(README, "utf8"), resultsMarkdown(results, "results/")));
+    files.set(README, withResultsSection(readFileSync(README, "utf8"), resultsMarkdown(results, "results/", codeFolder)));
   }
   return files;
 }
