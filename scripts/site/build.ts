@@ -3,8 +3,8 @@
  * Open site/index.html, or run `npm run site:serve` to serve it on http://127.0.0.1.
  */
 import path from "node:path";
-import { buildSite } from "./pages";
 import { ROOT } from "../lib/target";
+import { buildSite } from "./pages";
 
 const started = Date.now();
 const { out, pages, problems } = buildSite();

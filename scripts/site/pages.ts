@@ -15,9 +15,9 @@ import path from "node:path";
 import { katex } from "@mdit/plugin-katex";
 import MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
-import { escapeHtml, highlightTypeScript } from "./highlight";
 import { type Lesson, listLessons } from "../lib/lessons";
 import { ROOT } from "../lib/target";
+import { escapeHtml, highlightTypeScript } from "./highlight";
 
 const DEFAULT_TITLE = "Backprop from Scratch";
 

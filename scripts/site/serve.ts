@@ -3,8 +3,8 @@
  * Stop it with Ctrl-C.
  */
 import { parseArgs } from "node:util";
-import { serveStatic } from "./static-server";
 import { buildSite } from "./pages";
+import { serveStatic } from "./static-server";
 
 const { values } = parseArgs({ options: { port: { type: "string", default: "8080" } } });
 const port = Number(values.port);
