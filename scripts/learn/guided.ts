@@ -73,19 +73,26 @@ export async function guidedCommand(root = ROOT): Promise<number> {
     quit(1);
   };
 
-  // Keys come one by one (raw mode), so Ctrl-C arrives as a key too; the terminal is restored on every way out.
+  // Keys come one by one (raw mode), so Ctrl-C arrives as a key too.
   const onKey = (text: string | undefined, key: { name?: string; ctrl?: boolean } | undefined) =>
     dispatch({ type: "key", name: key?.name ?? text ?? "", ctrl: key?.ctrl });
   const onSignal = () => quit(130);
-  let restored = false;
-  const restore = () => {
-    if (restored) return;
-    restored = true;
+  let left = false;
+  // Gives the terminal back and says why it stopped, once: at the end below, or on exit when something ends
+  // the process first (vitest's own handlers exit on SIGINT, SIGTERM and an unhandled rejection).
+  const leave = () => {
+    if (left) return;
+    left = true;
     stdin.off("keypress", onKey);
     stdin.setRawMode(false);
     stdin.pause();
     stdout.off("resize", draw);
     stdout.write(LEAVE_SCREEN);
+    if (failure) console.error("The guided mode stopped on an error:", failure);
+    else {
+      const lesson = state.lessons[state.current];
+      console.log(`${lesson ? `You were on ${lesson.id}. ` : ""}npm start takes you back to the guided mode.`);
+    }
   };
   emitKeypressEvents(stdin);
   stdin.setRawMode(true);
@@ -93,7 +100,7 @@ export async function guidedCommand(root = ROOT): Promise<number> {
   stdin.resume();
   stdout.on("resize", draw);
   stdout.write(ENTER_SCREEN);
-  process.on("exit", restore);
+  process.on("exit", leave);
   process.on("uncaughtException", fail);
   process.on("unhandledRejection", fail);
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
@@ -108,16 +115,11 @@ export async function guidedCommand(root = ROOT): Promise<number> {
     return 1;
   } finally {
     await vitest?.close();
-    restore();
-    process.off("exit", restore);
+    leave();
+    process.off("exit", leave);
     process.off("uncaughtException", fail);
     process.off("unhandledRejection", fail);
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(signal, onSignal);
-    if (failure) console.error("The guided mode stopped on an error:", failure);
-    else {
-      const lesson = state.lessons[state.current];
-      console.log(`${lesson ? `You were on ${lesson.id}. ` : ""}npm start takes you back to the guided mode.`);
-    }
   }
 }
 
