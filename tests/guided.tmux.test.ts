@@ -11,6 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planLesson } from "../scripts/learn/rewrite";
 import { findLesson, listLessons } from "../scripts/lib/lessons";
+import { generateStarter, writeCourseFiles } from "../scripts/lib/starter";
 import { copyCourse, RUNNABLE_COURSE } from "./helpers";
 
 const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
@@ -44,6 +45,8 @@ describe.skipIf(!hasTmux)(title, () => {
 
   beforeAll(() => {
     course = copyCourse(RUNNABLE_COURSE);
+    // The pristine starter, whatever the repository's src/ (the learner's workspace) holds.
+    writeCourseFiles(path.join(course.root, "src"), generateStarter());
     tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "guided", "-c", course.root, "sh");
   });
   afterAll(() => {

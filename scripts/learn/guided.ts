@@ -126,7 +126,8 @@ export async function guidedCommand(root = ROOT): Promise<number> {
 /**
  * Vitest in watch mode on the lessons' tests against src/, reporting to `dispatch`. On a save it re-runs
  * the test files that depend on the saved file, except those of lessons after `current()`: they are reported
- * as out of date instead.
+ * as out of date instead. (A src/ file depends on another only once its code uses it: while the code that
+ * uses an import is still a stub, compiling the TypeScript drops that import, rightly: nothing there can change.)
  */
 async function startWatching(root: string, dispatch: (e: GuidedEvent) => void, current: () => number) {
   // vitest.config.ts reads COURSE_TARGET when vitest loads it: the learner's code, whatever the shell says.
