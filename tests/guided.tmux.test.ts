@@ -5,7 +5,8 @@
  * (CI installs it). The decisions and the drawing are tested in guided-state.test.ts and guided-screen.test.ts.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,11 +21,12 @@ const title = hasTmux
   : "npm start in a terminal (tmux) [skipped: tmux is not installed; apt-get install tmux]";
 
 describe.skipIf(!hasTmux)(title, () => {
-  // A server of our own (-L), without the user's configuration (-f): nothing but this test's session.
-  const server = `course-guided-${process.pid}`;
+  // A server of our own (its socket in a folder removed afterwards), without the user's configuration.
+  const socketDir = mkdtempSync(path.join(os.tmpdir(), "course-tmux-"));
+  const socket = path.join(socketDir, "socket");
   let course: ReturnType<typeof copyCourse>;
   const tmux = (...args: string[]) =>
-    execFileSync("tmux", ["-L", server, "-f", "/dev/null", ...args], {
+    execFileSync("tmux", ["-S", socket, "-f", "/dev/null", ...args], {
       encoding: "utf8",
       // Not nested in the tmux this test may run in. COURSE_TARGET=solutions from `npm test` stays in the
       // environment on purpose: the guided mode must check src/ all the same.
@@ -50,7 +52,8 @@ describe.skipIf(!hasTmux)(title, () => {
     tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "guided", "-c", course.root, "sh");
   });
   afterAll(() => {
-    spawnSync("tmux", ["-L", server, "kill-server"]);
+    spawnSync("tmux", ["-S", socket, "kill-server"]);
+    rmSync(socketDir, { recursive: true, force: true });
     course?.remove();
   });
 
