@@ -58,10 +58,31 @@ export function writeHintState(file: string, state: HintState): void {
 
 const USAGE = "usage: npm run hint -- <lesson> [--all] [--reset]   (for example: npm run hint -- 3)";
 
+/** The hint's markdown as a learner reads it: a code block's `skip-check: <reason>` note is for the course's checks. */
+export function hintBody(hint: Hint): string {
+  return hint.body.replace(/^(\s*```\w*)\s+skip-check:.*$/gm, "$1");
+}
+
 function formatHint(hint: Hint, count: number, color: boolean): string {
-  // A code block's `skip-check: <reason>` note is for the course's checks, not for the learner.
-  const body = hint.body.replace(/^(\s*```\w*)\s+skip-check:.*$/gm, "$1");
-  return `${paint(color).bold(`Hint ${hint.number} of ${count}: ${hint.title}`)}\n\n${body}`;
+  return `${paint(color).bold(`Hint ${hint.number} of ${count}: ${hint.title}`)}\n\n${hintBody(hint)}`;
+}
+
+/** The hint tiers of `lesson`, from its README. */
+export function lessonHints(lesson: Lesson, root = ROOT): Hint[] {
+  return parseHints(readFileSync(path.join(root, lesson.readme), "utf8"));
+}
+
+/**
+ * One tier more of a lesson with `count` tiers (or the last one again): records it in `.course/hints.json` and
+ * returns it (1-based). `npm run hint` and the guided mode's `h` key both go through here.
+ */
+export function revealNextHint(lessonId: string, count: number, root = ROOT): number {
+  const stateFile = hintStateFile(root);
+  const state = readHintState(stateFile);
+  const reached = Math.min((state[lessonId] ?? 0) + 1, count);
+  state[lessonId] = reached;
+  writeHintState(stateFile, state);
+  return reached;
 }
 
 /** `npm run hint -- <lesson> [--all] [--reset]` */
@@ -75,7 +96,7 @@ export function hintCommand(args: string[], terminal: Terminal, root = ROOT): nu
     terminal.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
-  const hints = parseHints(readFileSync(path.join(root, lesson.readme), "utf8"));
+  const hints = lessonHints(lesson, root);
   if (hints.length === 0) {
     terminal.error(`${lesson.readme} has no "## Hints" section yet: read the lesson and its tests' messages.`);
     return 1;
@@ -97,9 +118,7 @@ export function hintCommand(args: string[], terminal: Terminal, root = ROOT): nu
     return 0;
   }
 
-  const reached = Math.min((state[lesson.id] ?? 0) + 1, hints.length);
-  state[lesson.id] = reached;
-  writeHintState(stateFile, state);
+  const reached = revealNextHint(lesson.id, hints.length, root);
   const earlier = hints.slice(0, reached - 1).map((h) => p.dim(`  Hint ${h.number}: ${h.title}`));
   if (earlier.length > 0)
     terminal.print(`${p.dim("Already shown (--all shows them again):")}\n${earlier.join("\n")}\n`);

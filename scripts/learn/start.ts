@@ -1,5 +1,10 @@
-/** `npm start`: the learner's dashboard (see dashboard.ts). */
+/**
+ * `npm start`: in a terminal, the guided mode (guided.ts); without one (a pipe, CI), the dashboard printed
+ * once (dashboard.ts).
+ */
 import { dashboardCommand } from "./dashboard";
+import { guidedCommand } from "./guided";
 import { processTerminal } from "./terminal";
 
-process.exitCode = await dashboardCommand(processTerminal());
+const terminal = processTerminal();
+process.exitCode = terminal.interactive ? await guidedCommand() : await dashboardCommand(terminal);

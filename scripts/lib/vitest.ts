@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { stripVTControlCharacters } from "node:util";
+import type { TestError } from "vitest";
 import type { TestCase, TestModule, Vitest } from "vitest/node";
 import { STREAM_FILE_ENV, type StreamEvent } from "./stream-reporter";
 import { ROOT } from "./target";
@@ -24,6 +25,11 @@ export interface TestResult {
   status: "passed" | "failed" | "skipped";
   /** The first line block of the failure message, or "". */
   message: string;
+  /**
+   * Where a failure points, relative to the root, like "src/engine.ts:35:11": the first stack frame in the code
+   * under test, else in the test file. Only `moduleResults` given that code's folder fills it in.
+   */
+  location?: string;
 }
 
 export interface RunOptions {
@@ -203,8 +209,11 @@ export async function runTestsInProcess(options: RunOptions = {}): Promise<RunOu
   }
 }
 
-/** One test module's results as `TestResult`s, in the shape `parseJsonReport` gives. */
-function moduleResults(module: TestModule, root: string): TestResult[] {
+/**
+ * One test module's results as `TestResult`s, in the shape `parseJsonReport` gives; with `codeDir` (the folder
+ * of the code under test), each failure also says where it points.
+ */
+export function moduleResults(module: TestModule, root: string, codeDir?: string): TestResult[] {
   const where = testFile(root, module.moduleId);
   const tests = [...module.children.allTests()];
   const loadErrors = module.errors();
@@ -215,8 +224,22 @@ function moduleResults(module: TestModule, root: string): TestResult[] {
     const result = test.result();
     const status = result.state === "passed" ? "passed" : result.state === "failed" ? "failed" : "skipped";
     const message = firstLines((result.errors ?? []).map((e) => e.message).join("\n"));
-    return { ...where, name: titlePath(test).join(" › "), status, message };
+    const location =
+      codeDir && result.errors?.[0] ? failureLocation(result.errors[0], root, codeDir, module) : undefined;
+    return { ...where, name: titlePath(test).join(" › "), status, message, ...(location && { location }) };
   });
+}
+
+/** The first frame of `error`'s stack (vitest maps it back to the TypeScript) in `codeDir`, else in the test file. */
+function failureLocation(error: TestError, root: string, codeDir: string, module: TestModule): string | undefined {
+  const frames = error.stacks ?? [];
+  const inCode = (file: string) => {
+    const relative = path.relative(codeDir, file);
+    return !relative.startsWith("..") && !path.isAbsolute(relative);
+  };
+  const frame = frames.find((f) => inCode(f.file)) ?? frames.find((f) => f.file === module.moduleId);
+  if (!frame) return undefined;
+  return `${path.relative(root, frame.file).split(path.sep).join("/")}:${frame.line}:${frame.column}`;
 }
 
 /** A test file's path relative to the course root, and the lesson it belongs to ("" for the course's own). */
