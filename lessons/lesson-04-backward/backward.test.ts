@@ -146,18 +146,18 @@ describe("micrograd's reference cases, to 1e-9", () => {
 
 describe("gradients agree with the numeric gradient checker", () => {
   /** An operation of a random expression: how to build it, and how to write it (`x` and `y` are its operands). */
-  interface Op<F> {
-    build: F;
-    text: (x: string, y: string) => string;
+  interface Op<Build, Text> {
+    build: Build;
+    text: Text;
   }
-  const unary: Op<(v: Value) => Value>[] = [
+  const unary: Op<(v: Value) => Value, (x: string) => string>[] = [
     { build: (v) => v.tanh(), text: (x) => `${x}.tanh()` },
     { build: (v) => v.exp(), text: (x) => `${x}.exp()` },
     { build: (v) => v.neg(), text: (x) => `${x}.neg()` },
     { build: (v) => v.pow(2), text: (x) => `${x}.pow(2)` },
     { build: (v) => v.relu(), text: (x) => `${x}.relu()` },
   ];
-  const binary: Op<(u: Value, v: Value) => Value>[] = [
+  const binary: Op<(u: Value, v: Value) => Value, (x: string, y: string) => string>[] = [
     { build: (u, v) => u.add(v), text: (x, y) => `${x}.add(${y})` },
     { build: (u, v) => u.sub(v), text: (x, y) => `${x}.sub(${y})` },
     { build: (u, v) => u.mul(v), text: (x, y) => `${x}.mul(${y})` },
