@@ -1,3 +1,7 @@
+/**
+ * Lesson 10: the measuring instruments of the study (meanSd, change, tailMean, setbacks, lowestTestLoss),
+ * then a reduced run of the study itself. Make these pass by writing the `lesson-10` regions of src/analysis.ts.
+ */
 import { change, lowestTestLoss, meanSd, setbacks, tailMean } from "@course/analysis";
 import { evaluateClaims, MODELS, runModel, type SeedRuns, type StudyConfig, verdictFor } from "@course/study";
 import type { HistoryRow } from "@course/train";
