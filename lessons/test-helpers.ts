@@ -10,3 +10,51 @@ export function draws(seed: number, count: number): number[] {
   const rng = new Random(seed);
   return Array.from({ length: count }, () => rng.uniform(-1, 1));
 }
+
+/** A number the way a failure message shows it: at most 6 significant digits. */
+export function show(x: unknown): string {
+  return typeof x === "number" && Number.isFinite(x) ? String(Number(x.toPrecision(6))) : String(x);
+}
+
+/** A number as a term of a sum in a failure message: negative ones in parentheses, as in `10 + (-2)`. */
+export function term(x: unknown): string {
+  return typeof x === "number" && x < 0 ? `(${show(x)})` : show(x);
+}
+
+/**
+ * The likely mistake behind a wrong result, for a failure message, named only when the code gave exactly the
+ * number that mistake gives: each entry of `mistakes` pairs such a number with what went wrong. When `got`
+ * matches none of them, or is the `right` answer, it gives "": a message never guesses a number the code did
+ * not produce. It starts with ". ", to follow a message that does not end in a full stop.
+ */
+export function diagnose(got: unknown, right: number, mistakes: [number, string][]): string {
+  if (typeof got !== "number" || same(got, right)) return "";
+  const match = mistakes.find(([value]) => same(got, value));
+  return match ? `. Got ${show(got)}: ${match[1]}` : "";
+}
+
+function same(a: number, b: number): boolean {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+}
+
+/**
+ * Runs `run`, and turns a stack overflow into a failure that says what to do. Without this, a recursive
+ * topoSort fails with a bare "RangeError: Maximum call stack size exceeded" and the test's hint never shows.
+ */
+export function withoutRecursion<T>(what: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      throw new Error(
+        `${what} threw "${error.message}": a recursive function calls itself once per level of the graph, ` +
+          "and JavaScript's call stack holds only about ten thousand calls. Use a loop and your own stack " +
+          "(an array you push to and pop from) instead of recursion, as lessons/lesson-03-topo-sort/README.md " +
+          "shows; backward() and zeroGrad() can simply walk the order that topoSort() returns.",
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}

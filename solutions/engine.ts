@@ -154,8 +154,11 @@ export class Value {
    * Every node of the graph below this one, each once, every node after all of its children,
    * this node last. Iterative (an explicit stack, not recursion), so a 100 000-node chain cannot
    * overflow the call stack.
+   *
+   * (`this: Value` is not an argument: it tells TypeScript that `this` is a plain `Value` here, so that
+   * `[this]` is a `Value[]` and `new Set([this])` a `Set<Value>` that accept every other node too.)
    */
-  topoSort(): Value[] {
+  topoSort(this: Value): Value[] {
     // BEGIN lesson-03
     const order: Value[] = [];
     const visited = new Set<Value>([this]);
@@ -186,8 +189,11 @@ export class Value {
     // END lesson-03
   }
 
-  /** Fills in `grad` of every node below this one with d(this)/d(node) (micrograd's `backward`). */
-  backward(): void {
+  /**
+   * Fills in `grad` of every node below this one with d(this)/d(node) (micrograd's `backward`).
+   * (`this: Value`: see topoSort.)
+   */
+  backward(this: Value): void {
     // BEGIN lesson-04
     const order = this.topoSort();
     this.grad = 1;
@@ -198,8 +204,8 @@ export class Value {
     // END lesson-04
   }
 
-  /** Sets the grad of every node below this one back to 0 (micrograd's `zero_grad`). */
-  zeroGrad(): void {
+  /** Sets the grad of every node below this one back to 0 (micrograd's `zero_grad`). (`this: Value`: see topoSort.) */
+  zeroGrad(this: Value): void {
     // BEGIN lesson-04
     for (const node of this.topoSort()) {
       node.grad = 0;

@@ -3,7 +3,9 @@
  *
  * Lesson 08.
  */
-import type { Operand, Value } from "./engine";
+// Value is imported as a value, not only as a type, so that your code can write `new Value(0)`.
+// biome-ignore lint/style/useImportType: the regions below may construct a Value (the reference does not).
+import { type Operand, Value } from "./engine";
 
 /** The squared error (pred - target)², the notebook's `SELoss`. */
 export function seLoss(pred: Value, target: Operand): Value {

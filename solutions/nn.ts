@@ -4,7 +4,7 @@
  *
  * Lessons: 05 Neuron, 06 Layer, 07 ANN.
  */
-import { type Operand, Value } from "./engine";
+import { type Operand, toValue, Value } from "./engine";
 import { Random } from "./random";
 
 /** How a network's parameters start: uniform in [-1, 1), all 1, or all 0 (as in the notebook). */
@@ -41,9 +41,12 @@ export class Neuron {
     // END lesson-05
   }
 
-  /** w·x + b for one example `x` with one number (or Value) per weight. */
-  forward(x: Operand[]): Value {
-    checkInputs(x, this.w.length, "Neuron.forward");
+  /**
+   * w·x + b for one example with one number (or Value) per weight. The provided first line turns the
+   * numbers into Values, so in your code `x` is a `Value[]`: every `x[i]` has `add`, `mul`, `tanh`...
+   */
+  forward(input: Operand[]): Value {
+    const x = inputValues(input, "Neuron.forward", this.w.length);
     // BEGIN lesson-05
     // Start from the bias and add one product per input: no array of products, no extra 0 node.
     let sum = this.b;
@@ -74,8 +77,9 @@ export class Layer {
     // END lesson-06
   }
 
-  /** One output per neuron. */
-  forward(x: Operand[]): Value[] {
+  /** One output per neuron. As in Neuron.forward, `x` is the input as a `Value[]`. */
+  forward(input: Operand[]): Value[] {
+    const x = inputValues(input, "Layer.forward");
     // BEGIN lesson-06
     return this.neurons.map((neuron) => neuron.forward(x));
     // END lesson-06
@@ -103,8 +107,12 @@ export class ANN {
     // END lesson-07
   }
 
-  /** tanh after every hidden layer, nothing after the output layer (its outputs are raw scores). */
-  forward(x: Operand[]): Value[] {
+  /**
+   * tanh after every hidden layer, nothing after the output layer (its outputs are raw scores).
+   * As in Neuron.forward, `x` is the input as a `Value[]`, so `let out = x;` then `out = layer.forward(out)` works.
+   */
+  forward(input: Operand[]): Value[] {
+    const x = inputValues(input, "ANN.forward");
     // BEGIN lesson-07
     let out = this.layers[0].forward(x);
     for (let i = 1; i < this.layers.length; i++) {
@@ -146,9 +154,18 @@ function checkSize(n: number, what: string): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`${what} must be a whole number of at least 1, got ${n}.`);
 }
 
-function checkInputs(x: Operand[], expected: number, where: string): void {
-  if (!Array.isArray(x)) throw new TypeError(`${where}: expected an array of ${expected} inputs, got ${typeof x}.`);
-  if (x.length !== expected) {
+/**
+ * The inputs as Values, after checking that they are an array (of one input per weight, when `expected` is
+ * given; a Layer or an ANN leaves that check to its neurons). A number is wrapped by `toValue` once, here,
+ * so the code of `forward` treats every input alike, and all the neurons of a layer share one node per input.
+ */
+function inputValues(x: Operand[], where: string, expected?: number): Value[] {
+  if (!Array.isArray(x)) {
+    const inputs = expected === undefined ? "inputs" : `${expected} inputs`;
+    throw new TypeError(`${where}: expected an array of ${inputs}, got ${typeof x}.`);
+  }
+  if (expected !== undefined && x.length !== expected) {
     throw new RangeError(`${where}: expected ${expected} inputs (one per weight), got ${x.length}.`);
   }
+  return x.map((xi) => toValue(xi, where));
 }

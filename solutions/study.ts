@@ -67,7 +67,7 @@ export const MODELS: ModelSpec[] = [
   { id: "model5", name: "Model 5", hiddenLayers: 2, lr: 0.1 },
 ];
 
-/** The layer sizes of a model's network: `[16, 1]` or `[16, 16, 1]` for two inputs. */
+/** The layer sizes of a model's network: `[8, 1]` or `[8, 8, 1]` with the study's 8 neurons per hidden layer. */
 export function layerSizes(spec: ModelSpec, config: StudyConfig): number[] {
   return [...Array.from({ length: spec.hiddenLayers }, () => config.hidden), 1];
 }

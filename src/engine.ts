@@ -108,22 +108,28 @@ export class Value {
    * Every node of the graph below this one, each once, every node after all of its children,
    * this node last. Iterative (an explicit stack, not recursion), so a 100 000-node chain cannot
    * overflow the call stack.
+   *
+   * (`this: Value` is not an argument: it tells TypeScript that `this` is a plain `Value` here, so that
+   * `[this]` is a `Value[]` and `new Set([this])` a `Set<Value>` that accept every other node too.)
    */
-  topoSort(): Value[] {
+  topoSort(this: Value): Value[] {
     // BEGIN lesson-03
     throw new Error("lesson-03 is not done yet: write this part of src/engine.ts. Read lessons/lesson-03-topo-sort/README.md.");
     // END lesson-03
   }
 
-  /** Fills in `grad` of every node below this one with d(this)/d(node) (micrograd's `backward`). */
-  backward(): void {
+  /**
+   * Fills in `grad` of every node below this one with d(this)/d(node) (micrograd's `backward`).
+   * (`this: Value`: see topoSort.)
+   */
+  backward(this: Value): void {
     // BEGIN lesson-04
     throw new Error("lesson-04 is not done yet: write this part of src/engine.ts. Read lessons/lesson-04-backward/README.md.");
     // END lesson-04
   }
 
-  /** Sets the grad of every node below this one back to 0 (micrograd's `zero_grad`). */
-  zeroGrad(): void {
+  /** Sets the grad of every node below this one back to 0 (micrograd's `zero_grad`). (`this: Value`: see topoSort.) */
+  zeroGrad(this: Value): void {
     // BEGIN lesson-04
     throw new Error("lesson-04 is not done yet: write this part of src/engine.ts. Read lessons/lesson-04-backward/README.md.");
     // END lesson-04

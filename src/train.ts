@@ -7,9 +7,15 @@
  *
  * Lesson 09.
  */
+// Everything your code in this file may use is imported here, as values: `new Value(0)`, `meanSeLoss(...)`
+// and `new ANN(...)` all work in the regions below. (The reference solution does not use them all.)
 import type { Dataset } from "./data";
-import { seLoss } from "./loss";
-import type { ANN } from "./nn";
+// biome-ignore lint/correctness/noUnusedImports: for the learner's code in the regions (see above).
+import { Value } from "./engine";
+// biome-ignore lint/correctness/noUnusedImports: meanSeLoss is for the learner's code in the regions (see above).
+import { meanSeLoss, seLoss } from "./loss";
+// biome-ignore lint/style/useImportType: the regions may construct an ANN (see above).
+import { ANN } from "./nn";
 
 /** Loss and accuracy of a network on a set of examples. */
 export interface Evaluation {

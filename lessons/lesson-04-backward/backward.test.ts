@@ -6,6 +6,7 @@ import { Value } from "@course/engine";
 import { expectGradientsToMatch } from "@course/gradcheck";
 import { Random } from "@course/random";
 import { describe, expect, test } from "vitest";
+import { diagnose, withoutRecursion } from "../test-helpers";
 
 describe("backward", () => {
   test("sets the root's own grad to 1 (d out / d out)", () => {
@@ -54,7 +55,10 @@ describe("backward", () => {
   test("a node used twice gets both contributions: a + a gives a.grad = 2", () => {
     const a = new Value(3);
     a.add(a).backward();
-    expect(a.grad, "got 1? a local step assigned (=) where it should add (+=)").toBe(2);
+    expect(
+      a.grad,
+      `a + a = 2a, so a.grad is 2${diagnose(a.grad, 2, [[1, "one share only: add's local step assigned (=) where it should add (+=)"]])}`,
+    ).toBe(2);
   });
 
   test("b = a + a; c = b + b gives a.grad = 4", () => {
@@ -62,8 +66,8 @@ describe("backward", () => {
     const b = a.add(a);
     const c = b.add(b);
     c.backward();
-    expect(b.grad).toBe(2);
-    expect(a.grad).toBe(4);
+    expect(b.grad, "c = b + b = 2b").toBe(2);
+    expect(a.grad, "c = 2b = 4a").toBe(4);
   });
 
   test("runs the local steps from the root down: b = a·a; c = b·b gives dc/da = 4a³", () => {
@@ -73,7 +77,10 @@ describe("backward", () => {
     c.backward();
     expect(
       a.grad,
-      "expected 4 * 3³ = 108. Got 0? b's local step ran before b had its grad: call the steps in reverse topological order",
+      `expected 4 * 3³ = 108${diagnose(a.grad, 108, [
+        [0, "b's local step ran before b had its grad: call the steps in reverse topological order"],
+        [27, "half of each share of b·b and of a·a: mul's local step assigned (=) where it should add (+=)"],
+      ])}`,
     ).toBe(108);
   });
 
@@ -100,7 +107,7 @@ describe("backward", () => {
     const a = new Value(1);
     let x = a;
     for (let i = 0; i < 100_000; i++) x = x.neg();
-    x.backward();
+    withoutRecursion("x.backward() on a chain of 100 000 negations", () => x.backward());
     expect(a.grad, "an even number of negations: d(x)/d(a) = (-1)^100000 = 1").toBe(1);
   });
 });
@@ -138,26 +145,48 @@ describe("micrograd's reference cases, to 1e-9", () => {
 });
 
 describe("gradients agree with the numeric gradient checker", () => {
-  const unary: ((v: Value) => Value)[] = [
-    (v) => v.tanh(),
-    (v) => v.exp(),
-    (v) => v.neg(),
-    (v) => v.pow(2),
-    (v) => v.relu(),
+  /** An operation of a random expression: how to build it, and how to write it (`x` and `y` are its operands). */
+  interface Op<Build, Text> {
+    build: Build;
+    text: Text;
+  }
+  const unary: Op<(v: Value) => Value, (x: string) => string>[] = [
+    { build: (v) => v.tanh(), text: (x) => `${x}.tanh()` },
+    { build: (v) => v.exp(), text: (x) => `${x}.exp()` },
+    { build: (v) => v.neg(), text: (x) => `${x}.neg()` },
+    { build: (v) => v.pow(2), text: (x) => `${x}.pow(2)` },
+    { build: (v) => v.relu(), text: (x) => `${x}.relu()` },
   ];
-  const binary: ((u: Value, v: Value) => Value)[] = [
-    (u, v) => u.add(v),
-    (u, v) => u.sub(v),
-    (u, v) => u.mul(v),
-    (u, v) => u.div(v.pow(2).add(1)),
+  const binary: Op<(u: Value, v: Value) => Value, (x: string, y: string) => string>[] = [
+    { build: (u, v) => u.add(v), text: (x, y) => `${x}.add(${y})` },
+    { build: (u, v) => u.sub(v), text: (x, y) => `${x}.sub(${y})` },
+    { build: (u, v) => u.mul(v), text: (x, y) => `${x}.mul(${y})` },
+    { build: (u, v) => u.div(v.pow(2).add(1)), text: (x, y) => `${x}.div(${y}.pow(2).add(1))` },
   ];
 
-  /** A random expression over the inputs, mixing every operation; inputs are reused, so nodes are shared. */
-  function randomExpression(inputs: Value[], rng: Random, depth: number): Value {
-    if (depth === 0) return inputs[rng.int(inputs.length)];
-    if (rng.next() < 0.4) return unary[rng.int(unary.length)](randomExpression(inputs, rng, depth - 1));
+  /**
+   * A random expression over the inputs, mixing every operation; inputs are reused, so nodes are shared.
+   * Returns the expression and how it is written, so that a failure can show which operations it uses.
+   */
+  function randomExpression(inputs: Value[], rng: Random, depth: number): { value: Value; text: string } {
+    if (depth === 0) {
+      const input = inputs[rng.int(inputs.length)];
+      return { value: input, text: input.label };
+    }
+    if (rng.next() < 0.4) {
+      const op = unary[rng.int(unary.length)];
+      const x = randomExpression(inputs, rng, depth - 1);
+      return { value: op.build(x.value), text: op.text(x.text) };
+    }
     const op = binary[rng.int(binary.length)];
-    return op(randomExpression(inputs, rng, depth - 1), randomExpression(inputs, rng, depth - 1));
+    const x = randomExpression(inputs, rng, depth - 1);
+    const y = randomExpression(inputs, rng, depth - 1);
+    return { value: op.build(x.value, y.value), text: op.text(x.text, y.text) };
+  }
+
+  /** The names of the operations an expression uses, in a fixed order. */
+  function opsIn(text: string): string[] {
+    return ["add", "sub", "mul", "div", "neg", "pow", "tanh", "exp", "relu"].filter((op) => text.includes(`.${op}(`));
   }
 
   test.each([1, 2, 3, 4, 5, 6, 7, 8])("random expression %i", (seed) => {
@@ -165,7 +194,18 @@ describe("gradients agree with the numeric gradient checker", () => {
     const inputs = ["a", "b", "c"].map((label) => new Value(rng.uniform(-1.5, 1.5), [], "", label));
     // f() re-seeds its own generator, so it builds the same expression at every nudge of the inputs.
     const f = () => randomExpression(inputs, new Random(1000 + seed), 4);
-    expectGradientsToMatch(inputs, f);
+    try {
+      expectGradientsToMatch(inputs, () => f().value);
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith("backward() disagrees"))) throw error;
+      const { text } = f();
+      const at = inputs.map((x) => `${x.label} = ${x.data.toFixed(4)}`).join(", ");
+      throw new Error(
+        `The expression, with ${at}:\n  ${text}\nIt uses ${opsIn(text).join(", ")}: one of their local steps ` +
+          `(lessons 01 and 02) gives a wrong share to the inputs marked ✗.\n${error.message}`,
+        { cause: error },
+      );
+    }
   });
 });
 
@@ -196,7 +236,7 @@ describe("zeroGrad", () => {
     let x = a;
     for (let i = 0; i < 100_000; i++) x = x.neg();
     a.grad = 5;
-    x.zeroGrad();
+    withoutRecursion("x.zeroGrad() on a chain of 100 000 negations", () => x.zeroGrad());
     expect(a.grad, "the deepest input of a long chain must be reached too (without recursion)").toBe(0);
   });
 });

@@ -7,7 +7,7 @@ import { expectGradientsToMatch } from "@course/gradcheck";
 import { Neuron } from "@course/nn";
 import { Random } from "@course/random";
 import { describe, expect, test } from "vitest";
-import { dataOf, draws } from "../test-helpers";
+import { dataOf, diagnose, draws } from "../test-helpers";
 
 describe("a Neuron's parameters", () => {
   test("new Neuron(3) has 3 weights and 1 bias, all Values", () => {
@@ -55,9 +55,12 @@ describe("a Neuron's parameters", () => {
       expect(v, "rng.uniform(-1, 1) gives numbers in [-1, 1)").toBeGreaterThanOrEqual(-1);
       expect(v).toBeLessThan(1);
     }
+    const fromNext = values.every((v) => v >= 0 && v < 1)
+      ? ": all 51 are in [0, 1), as rng.next() gives; use rng.uniform(-1, 1)"
+      : "";
     expect(
       values.some((v) => v < 0) && values.some((v) => v > 0),
-      "expected both signs among 51 random parameters: did you use rng.next() (in [0, 1)) instead of rng.uniform(-1, 1)?",
+      `expected both signs among 51 random parameters${fromNext}`,
     ).toBe(true);
   });
 
@@ -99,7 +102,14 @@ describe("forward(x) = w·x + b", () => {
   test('with init "ones", forward([2, 3]) is 1·2 + 1·3 + 1 = 6', () => {
     const out = new Neuron(2, { init: "ones" }).forward([2, 3]);
     expect(out, "forward returns a Value (a node of the graph), not a number").toBeInstanceOf(Value);
-    expect(out.data, "got 5? the bias is missing. Got 7? a weight or the bias was added twice").toBe(6);
+    expect(
+      out.data,
+      `expected 1·2 + 1·3 + 1 = 6${diagnose(out.data, 6, [
+        [5, "the bias is missing"],
+        [7, "the bias was added twice (once per input?): add it once"],
+        [1, "only the bias: the products w[i]·x[i] are missing"],
+      ])}`,
+    ).toBe(6);
   });
 
   test('with init "zeros", forward gives 0 whatever the input', () => {
@@ -120,7 +130,12 @@ describe("forward(x) = w·x + b", () => {
     const out = new Neuron(2, { init: "ones" }).forward([10, 20]);
     expect(
       out.data,
-      "expected 10 + 20 + 1 = 31. Got about 1? Do not apply tanh in the neuron: the ANN adds it between layers (lesson 07)",
+      `expected 10 + 20 + 1 = 31${diagnose(out.data, 31, [
+        [
+          Math.tanh(31),
+          "that is tanh(31): do not apply tanh in the neuron, the ANN adds it between layers (lesson 07)",
+        ],
+      ])}`,
     ).toBe(31);
   });
 

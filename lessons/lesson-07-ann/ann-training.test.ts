@@ -7,6 +7,7 @@ import { expectGradientsToMatch } from "@course/gradcheck";
 import { ANN } from "@course/nn";
 import { Random } from "@course/random";
 import { describe, expect, test } from "vitest";
+import { diagnose, show } from "../test-helpers";
 
 describe("gradients of a whole network", () => {
   test("gradcheck: backward gives every parameter of new ANN(2, [4, 4, 1]) the right gradient", () => {
@@ -39,7 +40,11 @@ describe("zeroGrad()", () => {
     net.forward([0.5, -1])[0].backward();
     const second = net.parameters().map((p) => p.grad);
     second.forEach((g, i) => {
-      expect(g, `parameter ${i}: got twice the first grad? zeroGrad() did not clear it`).toBeCloseTo(first[i], 12);
+      expect(
+        g,
+        `parameter ${i}: expected the first grad again, ${show(first[i])}` +
+          diagnose(g, first[i], [[2 * first[i], "twice the first grad: zeroGrad() did not clear it"]]),
+      ).toBeCloseTo(first[i], 12);
     });
   });
 });
@@ -49,12 +54,14 @@ describe("update(lr)", () => {
     const net = new ANN(2, [3, 1], { rng: new Random(1) });
     net.forward([0.5, -1])[0].backward();
     const expected = net.parameters().map((p) => p.data - 0.1 * p.grad);
+    const climbed = net.parameters().map((p) => p.data + 0.1 * p.grad);
     net.update(0.1);
     net.parameters().forEach((p, i) => {
-      expect(p.data, `parameter ${i}: expected data - 0.1 · grad. Added instead? That climbs the loss`).toBeCloseTo(
-        expected[i],
-        12,
-      );
+      expect(
+        p.data,
+        `parameter ${i}: expected data - 0.1 · grad = ${show(expected[i])}` +
+          diagnose(p.data, expected[i], [[climbed[i], "that is data + 0.1 · grad: adding climbs the loss"]]),
+      ).toBeCloseTo(expected[i], 12);
     });
   });
 

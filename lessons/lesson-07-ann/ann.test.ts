@@ -6,7 +6,7 @@
 import { ANN } from "@course/nn";
 import { Random } from "@course/random";
 import { describe, expect, test } from "vitest";
-import { dataOf, draws } from "../test-helpers";
+import { dataOf, diagnose, draws } from "../test-helpers";
 
 describe("an ANN's shape", () => {
   test("new ANN(2, [3, 1]) has 2 layers: 3 neurons reading 2 inputs, then 1 neuron reading those 3", () => {
@@ -22,9 +22,12 @@ describe("an ANN's shape", () => {
   });
 
   test("new ANN(2, [16, 16, 1]) has 337 parameters: 16·(2+1) + 16·(16+1) + 1·(16+1)", () => {
+    const count = new ANN(2, [16, 16, 1]).parameters().length;
     expect(
-      new ANN(2, [16, 16, 1]).parameters().length,
-      "48 + 272 + 17 = 337. Too few? A layer must read the previous layer's size, not nin",
+      count,
+      `48 + 272 + 17 = 337${diagnose(count, 337, [
+        [16 * 3 + 16 * 3 + 3, "every layer reads nin = 2 inputs: a layer must read the previous layer's size"],
+      ])}`,
     ).toBe(337);
   });
 
@@ -49,6 +52,9 @@ describe("an ANN's shape", () => {
 describe("initialising an ANN", () => {
   test("all layers share one generator: the parameters are its draws in order, layer by layer", () => {
     const net = new ANN(2, [3, 2, 1], { rng: new Random(7) });
+    expect(net.parameters().length, "new ANN(2, [3, 2, 1]) has 9 + 8 + 3 = 20 parameters (see the shape tests)").toBe(
+      20,
+    );
     expect(
       dataOf(net.parameters()),
       "pass the same rng object to every Layer: a new Random(seed) per layer would repeat the same numbers",
@@ -69,6 +75,7 @@ describe("initialising an ANN", () => {
 
   test("the init option reaches every layer", () => {
     const ones = dataOf(new ANN(2, [3, 1], { init: "ones" }).parameters());
+    expect(ones.length, "new ANN(2, [3, 1]) has 9 + 4 = 13 parameters (see the shape tests)").toBe(13);
     expect(ones, 'init "ones": every parameter of every layer is 1. Pass { init, rng } to each Layer').toEqual(
       Array(13).fill(1),
     );
@@ -90,7 +97,9 @@ describe("forward: tanh after every hidden layer, none after the output layer", 
     const [out] = new ANN(2, [2, 1], { init: "ones" }).forward([1, 1]);
     expect(
       out.data,
-      `expected 2·tanh(3) + 1 ≈ 2.990. Got tanh of that (≈ 0.995)? Do not apply tanh after the last layer`,
+      `expected 2·tanh(3) + 1 ≈ 2.990${diagnose(out.data, expected, [
+        [Math.tanh(expected), "that is tanh of it: do not apply tanh after the last layer"],
+      ])}`,
     ).toBeGreaterThan(1);
     expect(out.data).toBeCloseTo(expected, 12);
   });
@@ -99,7 +108,9 @@ describe("forward: tanh after every hidden layer, none after the output layer", 
     const [out] = new ANN(2, [2, 1], { init: "ones" }).forward([1, 1]);
     expect(
       out.data,
-      "expected 2·tanh(3) + 1 ≈ 2.990. Got 3 + 3 + 1 = 7? tanh was skipped after the hidden layer",
+      `expected 2·tanh(3) + 1 ≈ 2.990${diagnose(out.data, expected, [
+        [7, "that is 3 + 3 + 1: tanh was skipped after the hidden layer"],
+      ])}`,
     ).toBeLessThan(3);
     expect(out.data).toBeCloseTo(expected, 12);
   });
@@ -107,19 +118,30 @@ describe("forward: tanh after every hidden layer, none after the output layer", 
   test("every hidden layer is followed by tanh, not only the first one", () => {
     // x = 1 → 2 → tanh(2) → tanh(2) + 1 → tanh(tanh(2) + 1) → tanh(tanh(2) + 1) + 1
     const [out] = new ANN(1, [1, 1, 1], { init: "ones" }).forward([1]);
+    const right = Math.tanh(Math.tanh(2) + 1) + 1;
     expect(
       out.data,
-      "expected tanh(tanh(2) + 1) + 1 ≈ 1.961: apply tanh to the outputs of every layer except the last",
-    ).toBeCloseTo(Math.tanh(Math.tanh(2) + 1) + 1, 12);
+      `expected tanh(tanh(2) + 1) + 1 ≈ 1.961${diagnose(out.data, right, [
+        [
+          Math.tanh(2) + 2,
+          "that is tanh(2) + 1 + 1: tanh only after the first hidden layer; every hidden layer needs it",
+        ],
+        [Math.tanh(right), "that is tanh of it: do not apply tanh after the last layer"],
+        [4, "that is 2 + 1 + 1 with no tanh at all: apply it after every hidden layer"],
+      ])}`,
+    ).toBeCloseTo(right, 12);
   });
 
   test("the activation is tanh, not relu: negative hidden outputs stay negative", () => {
     // Each hidden neuron gives -1 - 1 + 1 = -1, so the output is 2·tanh(-1) + 1 ≈ -0.523.
     const [out] = new ANN(2, [2, 1], { init: "ones" }).forward([-1, -1]);
-    expect(out.data, "expected 2·tanh(-1) + 1 ≈ -0.523. Got 1? relu would cut -1 to 0; use tanh").toBeCloseTo(
-      2 * Math.tanh(-1) + 1,
-      12,
-    );
+    expect(
+      out.data,
+      `expected 2·tanh(-1) + 1 ≈ -0.523${diagnose(out.data, 2 * Math.tanh(-1) + 1, [
+        [1, "relu cut each hidden -1 to 0: use tanh"],
+        [-1, "that is (-1) + (-1) + 1: tanh was skipped after the hidden layer"],
+      ])}`,
+    ).toBeCloseTo(2 * Math.tanh(-1) + 1, 12);
   });
 
   test("a network of one layer has no hidden layer, so no tanh at all", () => {

@@ -7,17 +7,28 @@ import { Value } from "@course/engine";
 import { expectGradientsToMatch } from "@course/gradcheck";
 import { meanSeLoss, seLoss } from "@course/loss";
 import { describe, expect, test } from "vitest";
+import { diagnose } from "../test-helpers";
 
 describe("seLoss(pred, target) = (pred − target)²", () => {
   test("a prediction of 0.5 for the target 1 costs (0.5 − 1)² = 0.25", () => {
     const loss = seLoss(new Value(0.5), 1);
     expect(loss, "seLoss returns a Value, so backward() can start from it").toBeInstanceOf(Value);
-    expect(loss.data, "got -0.5 or 0.5? square the difference").toBe(0.25);
+    expect(
+      loss.data,
+      `expected (0.5 − 1)² = 0.25${diagnose(loss.data, 0.25, [
+        [-0.5, "that is pred − target, not squared"],
+        [0.5, "that is |pred − target|, not squared"],
+      ])}`,
+    ).toBe(0.25);
   });
 
   test("too high costs as much as too low: 3 and -1 for the target 1 both cost 4", () => {
     expect(seLoss(new Value(3), 1).data).toBe(4);
-    expect(seLoss(new Value(-1), 1).data, "got -4? the difference is squared, so the loss is never negative").toBe(4);
+    const low = seLoss(new Value(-1), 1).data;
+    expect(
+      low,
+      `expected (−1 − 1)² = 4${diagnose(low, 4, [[-2, "that is pred − target, not squared: a loss is never negative"]])}`,
+    ).toBe(4);
   });
 
   test("a perfect prediction costs 0", () => {
@@ -47,7 +58,11 @@ describe("seLoss(pred, target) = (pred − target)²", () => {
 
 describe("meanSeLoss(preds, targets): the mean over a batch", () => {
   test("preds [0, 3] for targets [1, 1] give ((0 − 1)² + (3 − 1)²) / 2 = 2.5", () => {
-    expect(meanSeLoss([new Value(0), new Value(3)], [1, 1]).data, "got 5? divide the sum by the batch size").toBe(2.5);
+    const mean = meanSeLoss([new Value(0), new Value(3)], [1, 1]).data;
+    expect(
+      mean,
+      `expected (1 + 4) / 2 = 2.5${diagnose(mean, 2.5, [[5, "the sum: divide it by the batch size"]])}`,
+    ).toBe(2.5);
   });
 
   test("a batch of one example is that example's seLoss", () => {
@@ -56,7 +71,11 @@ describe("meanSeLoss(preds, targets): the mean over a batch", () => {
 
   test("the mean does not grow with the batch: the same example 4 times costs what it costs once", () => {
     const preds = [0, 1, 2, 3].map(() => new Value(3));
-    expect(meanSeLoss(preds, [1, 1, 1, 1]).data, "a sum would give 16; the mean gives 4").toBe(4);
+    const mean = meanSeLoss(preds, [1, 1, 1, 1]).data;
+    expect(
+      mean,
+      `expected (4 + 4 + 4 + 4) / 4 = 4${diagnose(mean, 4, [[16, "the sum: divide it by the batch size"]])}`,
+    ).toBe(4);
   });
 
   test("gradcheck: backward agrees with the numeric gradient for every prediction of the batch", () => {

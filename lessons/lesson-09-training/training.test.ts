@@ -1,7 +1,12 @@
+/**
+ * Lesson 09: the training loop. predict, accuracy, one epoch of per-example SGD, evaluate, and train.
+ * Make these pass by writing the `lesson-09` regions of src/train.ts.
+ */
 import { ANN } from "@course/nn";
 import { Random } from "@course/random";
-import { accuracy, evaluate, predict, train, trainEpoch } from "@course/train";
+import { accuracy, evaluate, type HistoryRow, predict, train, trainEpoch } from "@course/train";
 import { describe, expect, test } from "vitest";
+import { diagnose, show } from "../test-helpers";
 
 /** Eight points, the class is the sign of the first coordinate: a line separates them. */
 const separable = {
@@ -77,7 +82,12 @@ describe("trainEpoch", () => {
     // become 1 - 0.1·6 = 0.4. Step 2: output 0.8, gradient 3.6: both become 0.4 - 0.36 = 0.04.
     trainEpoch(net, { x: [[1], [1]], y: [-1, -1] }, 0.1);
     const [w, b] = net.parameters();
-    expect(w.data, "w after two steps; -0.56 would mean the grads were not zeroed (6 + 3.6)").toBeCloseTo(0.04, 12);
+    expect(
+      w.data,
+      `w after two steps: 1 - 0.6 - 0.36 = 0.04${diagnose(w.data, 0.04, [
+        [0.4 - 0.1 * (6 + 3.6), "the second step used 6 + 3.6: zeroGrad() before every example"],
+      ])}`,
+    ).toBeCloseTo(0.04, 12);
     expect(b.data).toBeCloseTo(0.04, 12);
   });
 
@@ -100,7 +110,10 @@ describe("evaluate", () => {
   test("counts an output of exactly 0 as +1, as predict does", () => {
     // init "zeros": every output is exactly 0, so every prediction is +1 and both targets +1 are met.
     const result = evaluate(new ANN(1, [1], { init: "zeros" }), { x: [[1], [2]], y: [1, 1] });
-    expect(result.accuracy, "an output of 0 is predicted +1. Got 0? Use >= 0, like predict").toBe(1);
+    expect(
+      result.accuracy,
+      `an output of 0 is predicted +1${diagnose(result.accuracy, 1, [[0, "an output of 0 counted as -1: use >= 0, like predict"]])}`,
+    ).toBe(1);
   });
 
   test("never changes the weights or their gradients", () => {
@@ -136,6 +149,45 @@ describe("train", () => {
     expect(history[19].trainLoss, "the loss after epoch 20 should be well below that after epoch 1").toBeLessThan(
       history[0].trainLoss / 2,
     );
+  });
+
+  test("each row is evaluate() on both sets after that epoch's trainEpoch, all four numbers, to 1e-12", () => {
+    const history = run(4, 5);
+    // The same network, trained by hand: after each trainEpoch, evaluate both sets.
+    const byHand = new ANN(2, [4, 1], { rng: new Random(5) });
+    expect(history, "train(..., { epochs: 4 }) should return 4 rows").toHaveLength(4);
+    history.forEach((row, i) => {
+      const before = { train: evaluate(byHand, separable), test: evaluate(byHand, heldOut) };
+      const runningMean = trainEpoch(byHand, separable, 0.05);
+      const after = { train: evaluate(byHand, separable), test: evaluate(byHand, heldOut) };
+      const columns: [keyof HistoryRow, number, number, number | undefined][] = [
+        ["trainLoss", after.train.loss, before.train.loss, runningMean],
+        ["testLoss", after.test.loss, before.test.loss, undefined],
+        ["trainAccuracy", after.train.accuracy, before.train.accuracy, undefined],
+        ["testAccuracy", after.test.accuracy, before.test.accuracy, undefined],
+      ];
+      for (const [column, expected, beforeUpdates, mean] of columns) {
+        const set = column.startsWith("train") ? "training" : "test";
+        const mistakes: [number, string][] = [
+          [
+            beforeUpdates,
+            `that is the ${set} set evaluated before epoch ${i + 1}'s updates: evaluate after trainEpoch`,
+          ],
+        ];
+        if (mean !== undefined) {
+          mistakes.unshift([
+            mean,
+            "that is the mean that trainEpoch returns, measured during the epoch while the weights were still " +
+              "changing: the row's training loss is evaluate(model, train).loss after the epoch",
+          ]);
+        }
+        expect(
+          row[column],
+          `row ${i + 1} (epoch ${i + 1}), ${column}: expected evaluate(model, ${set === "training" ? "train" : "test"}) ` +
+            `after that epoch's trainEpoch, ${show(expected)}${diagnose(row[column], expected, mistakes)}`,
+        ).toBeCloseTo(expected, 12);
+      }
+    });
   });
 
   test("gives the same history for the same seed", () => {

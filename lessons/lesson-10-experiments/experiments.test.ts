@@ -1,7 +1,12 @@
+/**
+ * Lesson 10: the measuring instruments of the study (meanSd, change, tailMean, setbacks, lowestTestLoss),
+ * then a reduced run of the study itself. Make these pass by writing the `lesson-10` regions of src/analysis.ts.
+ */
 import { change, lowestTestLoss, meanSd, setbacks, tailMean } from "@course/analysis";
 import { evaluateClaims, MODELS, runModel, type SeedRuns, type StudyConfig, verdictFor } from "@course/study";
 import type { HistoryRow } from "@course/train";
 import { beforeAll, describe, expect, test } from "vitest";
+import { diagnose, show } from "../test-helpers";
 
 /** A history from test losses alone (the other columns do not matter to lowestTestLoss). */
 const withTestLosses = (losses: number[]): HistoryRow[] =>
@@ -11,10 +16,11 @@ describe("meanSd", () => {
   test("gives the mean and the sample standard deviation (dividing by n - 1)", () => {
     const { mean, sd } = meanSd([2, 4, 4, 4, 5, 5, 7, 9]);
     expect(mean, "the sum 40 over 8 values").toBe(5);
-    expect(sd, "squares sum to 32; 32 / 7 under the root. 2 would mean dividing by n").toBeCloseTo(
-      Math.sqrt(32 / 7),
-      12,
-    );
+    expect(
+      sd,
+      `squares sum to 32; √(32 / 7) = ${show(Math.sqrt(32 / 7))}` +
+        diagnose(sd, Math.sqrt(32 / 7), [[2, "that is √(32 / 8): divide by n - 1, not n"]]),
+    ).toBeCloseTo(Math.sqrt(32 / 7), 12);
   });
 
   test("gives a standard deviation of 0 for a single value", () => {
@@ -51,7 +57,10 @@ describe("setbacks", () => {
 describe("lowestTestLoss", () => {
   test("finds the epoch of the lowest test loss and how far the end rose above it", () => {
     const result = lowestTestLoss(withTestLosses([0.8, 0.4, 0.2, 0.3, 0.3]), 2);
-    expect(result.epoch, "epochs count from 1: the lowest, 0.2, is epoch 3").toBe(3);
+    expect(
+      result.epoch,
+      `the lowest, 0.2, is epoch 3${diagnose(result.epoch, 3, [[2, "that is the row's index: epochs count from 1"]])}`,
+    ).toBe(3);
     expect(result.loss).toBe(0.2);
     expect(result.rise, "the last 2 epochs average 0.3, that is 0.1 above 0.2").toBeCloseTo(0.1, 12);
     expect(result.relativeRise, "0.1 is 50 % of 0.2").toBeCloseTo(0.5, 12);
@@ -59,7 +68,13 @@ describe("lowestTestLoss", () => {
 
   test("on a tie, reports the first epoch that reached the lowest test loss", () => {
     const result = lowestTestLoss(withTestLosses([0.5, 0.2, 0.4, 0.2, 0.6]), 1);
-    expect(result.epoch, "0.2 is first reached at epoch 2: keep the first lowest (<), not the last (<=)").toBe(2);
+    expect(
+      result.epoch,
+      `0.2 is first reached at epoch 2${diagnose(result.epoch, 2, [
+        [4, "the last epoch that reaches it: keep the first lowest (<, not <=)"],
+        [1, "that is the row's index: epochs count from 1"],
+      ])}`,
+    ).toBe(2);
   });
 
   test("reports no rise when the test loss is still falling at the end", () => {
