@@ -54,7 +54,9 @@ function checkLessons(lessons: unknown, where: string): void {
   if (!Array.isArray(lessons)) throw new Error(`${MANIFEST_FILE}: expected a "${where}" array.`);
   for (const [i, l] of (lessons as Partial<ManifestLesson>[]).entries()) {
     if (typeof l?.id !== "string" || !/^lesson-\d\d$/.test(l.id)) {
-      throw new Error(`${MANIFEST_FILE}: ${where}[${i}].id should look like "lesson-03", got ${JSON.stringify(l?.id)}.`);
+      throw new Error(
+        `${MANIFEST_FILE}: ${where}[${i}].id should look like "lesson-03", got ${JSON.stringify(l?.id)}.`,
+      );
     }
     if (typeof l.title !== "string" || l.title.trim() === "") {
       throw new Error(`${MANIFEST_FILE}: ${l.id} needs a title.`);
@@ -114,7 +116,11 @@ export function manifestProblems(manifest: Manifest, lessons: Lesson[]): string[
       problems.push(`${lesson.id}'s title in ${MANIFEST_FILE} is "${entry.title}" but its README says "${heading}".`);
     }
   }
-  const lastCore = manifest.lessons.reduce((last, l) => (l.id > last ? l.id : last), "");
+  const lastCore =
+    manifest.lessons
+      .map((l) => l.id)
+      .sort()
+      .at(-1) ?? "";
   for (const l of manifest.bonus?.lessons ?? []) {
     if (l.id < lastCore) problems.push(`${l.id} is a bonus lesson, but it comes before the core's ${lastCore}.`);
   }

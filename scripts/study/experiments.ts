@@ -146,7 +146,10 @@ async function produce(targetFolder: string, outDir: string): Promise<Map<string
   const codeFolder = path.relative(ROOT, targetFolder).split(path.sep).join("/");
   files.set(path.join(outDir, "results.md"), resultsMarkdown(results, "", codeFolder));
   if (isReference) {
-    files.set(README, withResultsSection(readFileSync(README, "utf8"), resultsMarkdown(results, "results/", codeFolder)));
+    files.set(
+      README,
+      withResultsSection(readFileSync(README, "utf8"), resultsMarkdown(results, "results/", codeFolder)),
+    );
   }
   return files;
 }
