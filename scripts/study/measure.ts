@@ -222,7 +222,7 @@ async function main(): Promise<void> {
       console.error(`\nmeasure --check failed:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
       process.exit(1);
     }
-    console.log(`\nmeasure --check passed: ${files.size} files are up to date.`);
+    console.log(`\nmeasure --check passed: ${files.size} file${files.size === 1 ? "" : "s"} up to date.`);
     return;
   }
   for (const [file, text] of files) {
