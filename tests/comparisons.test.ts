@@ -51,6 +51,7 @@ describe("race", () => {
     const result = race(RACERS[3], { ...config, target: 0 }, 2);
     expect(result.reachedAt, "every update reaches a target of 0; the untrained start does not count").toBe(1);
     expect(race(RACERS[1], { ...config, target: 1.01 }, 2).reachedAt).toBeNull();
+    expect(race(RACERS[2], { ...config, target: 1.01 }, 3).reachedAt).toBeNull();
   });
 });
 
