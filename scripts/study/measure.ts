@@ -240,9 +240,10 @@ try {
 } catch (error) {
   const reason = error instanceof MeasureError ? `${error.task} threw: ${error.reason}` : (error as Error).message;
   if (!(error instanceof MeasureError) && !/is not done yet/.test(reason)) throw error;
+  const last = lessons[lessons.length - 1];
   console.error(
-    `\nThe measurement stopped: ${reason}\nFinish lessons 11 to 13 first (npx vitest lesson-13 and the lessons ` +
-      "before it), then measure again.",
+    `\nThe measurement stopped: ${reason}\nFinish lessons 01 to ${last} first (npx vitest lesson-${last} and the ` +
+      "lessons before it), then measure again.",
   );
   process.exit(1);
 }
