@@ -11,9 +11,9 @@ export function draws(seed: number, count: number): number[] {
   return Array.from({ length: count }, () => rng.uniform(-1, 1));
 }
 
-/** A number the way a failure message shows it: at most 6 significant digits. */
+/** A number the way a failure message shows it: enough digits to tell two nearby numbers apart (8), not all 17. */
 export function show(x: unknown): string {
-  return typeof x === "number" && Number.isFinite(x) ? String(Number(x.toPrecision(6))) : String(x);
+  return typeof x === "number" && Number.isFinite(x) ? String(Number(x.toPrecision(8))) : String(x);
 }
 
 /** A number as a term of a sum in a failure message: negative ones in parentheses, as in `10 + (-2)`. */
@@ -27,15 +27,30 @@ export function term(x: unknown): string {
  * matches none of them, or is the `right` answer, it gives "": a message never guesses a number the code did
  * not produce. It starts with ". ", to follow a message that does not end in a full stop.
  */
-export function diagnose(got: unknown, right: number, mistakes: [number, string][]): string {
+export function diagnose(got: unknown, right: number, mistakes: Suspect[]): string {
   if (typeof got !== "number" || same(got, right)) return "";
   const match = mistakes.find(([value]) => same(got, value));
   return match ? `. Got ${show(got)}: ${match[1]}` : "";
 }
 
+/** A likely mistake: the number it would have produced, and what to tell the learner when that number came back. */
+export type Suspect = [value: number, mistake: string];
+
+/**
+ * A whole failure message computed from what came back: what was expected, what was received, and the likely
+ * mistake when the received number is what one of the `suspects` would have produced (as `diagnose` decides).
+ */
+export function explain(what: string, expected: number, received: number, suspects: Suspect[] = []): string {
+  const found = suspects.find(([value]) => same(value, received) && !same(value, expected));
+  const said = `${what}: expected ${show(expected)}, got ${show(received)}`;
+  // No full stop at the end: vitest goes on with ": expected <received> to be <expected>".
+  return found ? `${said}: ${found[1].replace(/\.$/, "")}` : said;
+}
+
+/** Equal up to rounding (a billionth, relative); NaN equals NaN and an infinity only itself. */
 function same(a: number, b: number): boolean {
-  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
-  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return Object.is(a, b);
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
 /**
@@ -57,4 +72,18 @@ export function withoutRecursion<T>(what: string, run: () => T): T {
     }
     throw error;
   }
+}
+
+/**
+ * The RangeError that `run` throws. Any other error goes on up as it is (a stub's message says which lesson to
+ * write); throwing nothing fails with `what`.
+ */
+export function rangeErrorFrom(run: () => unknown, what: string): RangeError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof RangeError) return error;
+    throw error;
+  }
+  throw new Error(`${what}: expected a RangeError, but nothing was thrown`);
 }

@@ -9,7 +9,8 @@
  *      child.grad += (d out / d child) * out.grad.
  *
  * Lessons: 01 constructor, add, sub, mul, div, neg, pow; 02 tanh, exp, relu; 03 topoSort;
- * 04 backward, zeroGrad. The code between `// BEGIN lesson-NN` and `// END lesson-NN` is what you write.
+ * 04 backward, zeroGrad; 11 sigmoid, log, softplus. The code between `// BEGIN lesson-NN` and
+ * `// END lesson-NN` is what you write.
  */
 
 /** What an operation accepts as its other operand: another `Value`, or a plain number. */
@@ -211,6 +212,48 @@ export class Value {
       node.grad = 0;
     }
     // END lesson-04
+  }
+
+  /** sigmoid(this) = 1 / (1 + e^-this), squashing any number into (0, 1): a probability. */
+  sigmoid(): Value {
+    // BEGIN lesson-11
+    // No NaN at either end: at x = -1000, e^1000 is Infinity and 1 / Infinity is 0.
+    const s = 1 / (1 + Math.exp(-this.data));
+    const out = new Value(s, [this], "sigmoid");
+    out.localBackward = () => {
+      this.grad += s * (1 - s) * out.grad;
+    };
+    return out;
+    // END lesson-11
+  }
+
+  /** ln(this), the natural logarithm, of a positive number. */
+  log(): Value {
+    // BEGIN lesson-11
+    // Math.log would return -Infinity for 0 and NaN below: fail here, where the cause is, instead.
+    if (this.data <= 0) {
+      throw new RangeError(`log: expected a positive number, got ${this.data}.`);
+    }
+    const out = new Value(Math.log(this.data), [this], "log");
+    out.localBackward = () => {
+      this.grad += (1 / this.data) * out.grad;
+    };
+    return out;
+    // END lesson-11
+  }
+
+  /** ln(1 + e^this), a smooth relu, computed so that it cannot overflow. */
+  softplus(): Value {
+    // BEGIN lesson-11
+    const x = this.data;
+    // ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): the exponent is never positive, so e^... stays at most 1.
+    const out = new Value(Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))), [this], "softplus");
+    out.localBackward = () => {
+      // d/dx ln(1 + e^x) = e^x / (1 + e^x) = sigmoid(x)
+      this.grad += (1 / (1 + Math.exp(-x))) * out.grad;
+    };
+    return out;
+    // END lesson-11
   }
 
   toString(): string {

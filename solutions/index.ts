@@ -1,11 +1,13 @@
 /** Provided: everything the course builds, from one import: `import { Value, ANN } from "@course"`. */
 export * from "./analysis";
+export * from "./batches";
 export * from "./data";
 export * from "./draw";
 export * from "./engine";
 export * from "./gradcheck";
 export * from "./loss";
 export * from "./nn";
+export * from "./optim";
 export * from "./random";
 export * from "./study";
 export * from "./train";

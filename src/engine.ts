@@ -9,7 +9,8 @@
  *      child.grad += (d out / d child) * out.grad.
  *
  * Lessons: 01 constructor, add, sub, mul, div, neg, pow; 02 tanh, exp, relu; 03 topoSort;
- * 04 backward, zeroGrad. The code between `// BEGIN lesson-NN` and `// END lesson-NN` is what you write.
+ * 04 backward, zeroGrad; 11 sigmoid, log, softplus. The code between `// BEGIN lesson-NN` and
+ * `// END lesson-NN` is what you write.
  */
 
 /** What an operation accepts as its other operand: another `Value`, or a plain number. */
@@ -133,6 +134,27 @@ export class Value {
     // BEGIN lesson-04
     throw new Error("lesson-04 is not done yet: write this part of src/engine.ts. Read lessons/lesson-04-backward/README.md.");
     // END lesson-04
+  }
+
+  /** sigmoid(this) = 1 / (1 + e^-this), squashing any number into (0, 1): a probability. */
+  sigmoid(): Value {
+    // BEGIN lesson-11
+    throw new Error("lesson-11 is not done yet: write this part of src/engine.ts. Read lessons/lesson-11-cross-entropy/README.md.");
+    // END lesson-11
+  }
+
+  /** ln(this), the natural logarithm, of a positive number. */
+  log(): Value {
+    // BEGIN lesson-11
+    throw new Error("lesson-11 is not done yet: write this part of src/engine.ts. Read lessons/lesson-11-cross-entropy/README.md.");
+    // END lesson-11
+  }
+
+  /** ln(1 + e^this), a smooth relu, computed so that it cannot overflow. */
+  softplus(): Value {
+    // BEGIN lesson-11
+    throw new Error("lesson-11 is not done yet: write this part of src/engine.ts. Read lessons/lesson-11-cross-entropy/README.md.");
+    // END lesson-11
   }
 
   toString(): string {

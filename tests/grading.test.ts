@@ -132,6 +132,50 @@ describe("reports", () => {
   });
 });
 
+describe("bonus lessons (npm run grade -- --bonus)", () => {
+  const lessonC: CatalogueLesson = {
+    id: "lesson-11",
+    title: "Cross-entropy",
+    points: 5,
+    bonus: true,
+    files: ["lessons/lesson-11-c/c.test.ts"],
+    tests: ["sigmoid", "log"].map((name) => ({ file: "lessons/lesson-11-c/c.test.ts", name })),
+  };
+  const grade = totalGrade(
+    "ada",
+    "x",
+    [
+      gradeLesson(lessonA, observed(lessonA, ["passed", "passed", "passed"])),
+      gradeLesson(lessonB, observed(lessonB, ["passed"])),
+      gradeLesson(lessonC, observed(lessonC, ["passed", "failed"])),
+    ],
+    [],
+    10,
+  );
+
+  test("are added up on their own: the core still scores out of 100", () => {
+    expect([grade.score, grade.max], "the core: 100 of 100").toEqual([10000, 10000]);
+    expect(grade.bonus, "the bonus: 2.5 of 5").toEqual({ score: 250, max: 500 });
+  });
+
+  test("are extra credit for GitHub Classroom: max_score stays 100, the bonus tests' scores come on top", () => {
+    const json = JSON.parse(classroomJson(grade));
+    expect(json.max_score).toBe(100);
+    expect(json.status, "the core is complete").toBe("pass");
+    expect(json.tests.at(-2)).toMatchObject({ name: "lesson-11 (bonus) › sigmoid", score: 2.5, max_score: 2.5 });
+    const total = json.tests.reduce((s: number, t: { score: number }) => s + t.score, 0);
+    expect(total).toBeCloseTo(102.5, 5);
+  });
+
+  test("are reported apart in the feedback and in a bonus column of the gradebook", () => {
+    expect(feedbackMarkdown(grade)).toMatch("# Grade for ada: 100 / 100 + 2.5 / 5 bonus");
+    expect(feedbackMarkdown(grade)).toMatch("## lesson-11 (bonus): Cross-entropy");
+    const csv = gradebookCsv([grade], ["lesson-01", "lesson-02", "lesson-11"]);
+    expect(csv).toBe("learner,lesson-01,lesson-02,lesson-11,total,bonus\nada,10,90,2.5,100,2.5\n");
+    expect(checkCsv(csv)).toEqual([]);
+  });
+});
+
 describe("isolation", () => {
   const ids = new Set(["lesson-01", "lesson-02"]);
   const reference = new Map([

@@ -21,7 +21,7 @@ const courseClasses = new Set(
 );
 
 /** `file:line: name` for each course class that `text` imports as a type only. */
-export function typeOnlyClassImports(text: string, file: string): string[] {
+function typeOnlyClassImports(text: string, file: string): string[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const found: string[] = [];
   for (const statement of source.statements) {
@@ -70,7 +70,7 @@ function learnerFacingFiles(): string[] {
 }
 
 /** Lines that name solutions/ without saying they mean the reference. */
-export function strayPointers(text: string, file: string): string[] {
+function strayPointers(text: string, file: string): string[] {
   return text
     .split("\n")
     .map((line, i) => ({ line, number: i + 1 }))

@@ -1,14 +1,36 @@
 import { describe, expect, test } from "vitest";
 import { listLessons } from "../scripts/lib/lessons";
-import { type Manifest, manifestProblems, readManifest, TOTAL_POINTS } from "../scripts/lib/manifest";
+import { everyLesson, type Manifest, manifestProblems, readManifest, TOTAL_POINTS } from "../scripts/lib/manifest";
 
 describe("course.json, the grading manifest", () => {
-  test("lists exactly the lesson folders, in order, and its points total 100", () => {
+  test("lists exactly the lesson folders, in order, and its core points total 100", () => {
     const manifest = readManifest();
     const lessons = listLessons();
     expect(manifestProblems(manifest, lessons), "course.json and lessons/ should agree").toEqual([]);
-    expect(manifest.lessons.map((l) => l.id)).toEqual(lessons.map((l) => l.id));
+    expect(everyLesson(manifest).map((l) => l.id)).toEqual(lessons.map((l) => l.id));
     expect(manifest.lessons.reduce((sum, l) => sum + l.points, 0)).toBe(TOTAL_POINTS);
+  });
+
+  test("puts lessons 11 to 13 in a bonus part, Beyond the notebook, worth points on top of the core's 100", () => {
+    const manifest = readManifest();
+    expect(manifest.bonus?.title).toBe("Beyond the notebook");
+    expect(manifest.bonus?.lessons.map((l) => l.id)).toEqual(["lesson-11", "lesson-12", "lesson-13"]);
+    expect(manifest.bonus?.lessons.every((l) => l.points > 0)).toBe(true);
+    expect(
+      everyLesson(manifest)
+        .filter((l) => l.bonus)
+        .map((l) => l.id),
+    ).toEqual(["lesson-11", "lesson-12", "lesson-13"]);
+  });
+
+  test("the lesson list knows each lesson's part: none for the core, the bonus part's title for the others", () => {
+    const parts = listLessons().map((l) => [l.id, l.part]);
+    expect(parts.slice(0, 10).every(([, part]) => part === undefined)).toBe(true);
+    expect(parts.slice(10)).toEqual([
+      ["lesson-11", "Beyond the notebook"],
+      ["lesson-12", "Beyond the notebook"],
+      ["lesson-13", "Beyond the notebook"],
+    ]);
   });
 
   test("reports a lesson without a folder, a folder without an entry, a duplicate and a wrong total", () => {
@@ -26,5 +48,17 @@ describe("course.json, the grading manifest", () => {
     expect(problems).toMatch("lesson-99 is in course.json but there is no lessons/lesson-99-* folder");
     expect(problems).toMatch(`lessons/${lessons[1].folder} has no entry in course.json`);
     expect(problems).toMatch("total 90, not 100");
+  });
+
+  test("counts only the core towards 100, and reports a bonus lesson placed before a core one", () => {
+    const [first, second, third] = listLessons();
+    const entry = (id: string, points: number) => ({ id, title: "t", points });
+    const manifest: Manifest = {
+      title: "t",
+      lessons: [entry(first.id, 60), entry(third.id, 40)],
+      bonus: { title: "Extra", lessons: [entry(second.id, 25)] },
+    };
+    const problems = manifestProblems(manifest, [first, second, third]).filter((p) => !p.includes("title"));
+    expect(problems).toEqual([`${second.id} is a bonus lesson, but it comes before the core's ${third.id}.`]);
   });
 });

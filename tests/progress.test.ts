@@ -113,3 +113,33 @@ describe("the dashboard's text", () => {
     expect(formatDashboard(done, false)).toContain("Every lesson passes");
   });
 });
+
+describe("the dashboard's bonus part", () => {
+  const bonus = (number: number, slug: string, title: string): Lesson => ({
+    ...lesson(number, slug, title),
+    part: "Beyond the notebook",
+  });
+  const withBonus = [...lessons, bonus(11, "cross-entropy", "Lesson 11 — Cross-entropy")];
+  const results = [
+    ...midway.map((r) => ({ ...r, status: "passed" as const })),
+    result("lesson-11", "sigmoid", "failed", "lesson-11 is not done yet"),
+  ];
+  const text = formatDashboard(summarize(withBonus, results), false);
+
+  it("shows the bonus lessons after the core, under their part's title", () => {
+    const rows = text.split("\n");
+    const header = rows.indexOf("  Beyond the notebook (bonus)");
+    expect(header, "a header line for the part").toBeGreaterThan(rows.findIndex((line) => line.startsWith("  03")));
+    expect(rows[header + 1]).toMatch(/^ {2}11 {2}Cross-entropy/);
+  });
+
+  it("counts the core and the bonus part apart", () => {
+    expect(text).toContain("Core course: 3 of 3 lessons done, 6/6 tests passing");
+    expect(text).toContain("Beyond the notebook: 0 of 1 lessons done, 0/1 tests passing");
+  });
+
+  it("congratulates on the core, then sends the learner on to the bonus part", () => {
+    expect(text).toContain("The core course is done: well done. On to the bonus part, Beyond the notebook.");
+    expect(text).toContain("Next: lesson 11, Cross-entropy");
+  });
+});

@@ -4,11 +4,13 @@
  */
 import { describe, expect, test } from "vitest";
 import { meanSd, setbacks, tailMean } from "../solutions/analysis";
+import { miniBatches, plainSgd, trainEpochInBatches } from "../solutions/batches";
 import { makeMoons, trainTestSplit } from "../solutions/data";
 import { Value } from "../solutions/engine";
 import { formatReport } from "../solutions/gradcheck";
-import { meanSeLoss } from "../solutions/loss";
+import { bceLoss, bceWithLogitsLoss, meanSeLoss } from "../solutions/loss";
 import { ANN, Layer, Neuron } from "../solutions/nn";
+import { Adam, RMSprop, SGD } from "../solutions/optim";
 import { evaluateClaims, MODELS, type RunResult, runModel, type SeedRuns, type StudyConfig } from "../solutions/study";
 import { accuracy, evaluate, train } from "../solutions/train";
 
@@ -45,6 +47,51 @@ describe("loss", () => {
   test("meanSeLoss rejects a batch whose targets do not match its predictions", () => {
     expect(() => meanSeLoss([new Value(1)], [1, 2])).toThrow("got 1 and 2");
     expect(() => meanSeLoss([], [])).toThrow("at least one");
+  });
+});
+
+describe("cross-entropy (lesson 11)", () => {
+  test("refuses labels other than 0 and 1, and says to use makeMoons' 0/1 labels", () => {
+    expect(() => bceLoss(new Value(0.5), -1)).toThrow("bceLoss: the label must be 0 or 1, got -1.");
+    expect(() => bceWithLogitsLoss(new Value(0.5), 2)).toThrow("not toSigned's -1/+1");
+  });
+});
+
+describe("mini-batches (lesson 12)", () => {
+  test("miniBatches rejects a size or a number of examples that is not a whole number of at least 1", () => {
+    expect(() => miniBatches(4, 0)).toThrow("miniBatches: the batch size must be a whole number of at least 1, got 0.");
+    expect(() => miniBatches(0, 2)).toThrow("the number of examples must be a whole number of at least 1, got 0.");
+    expect(() => miniBatches(4, 1.5)).toThrow("got 1.5");
+  });
+
+  test("trainEpochInBatches rejects mismatched or empty data and 0/1 labels", () => {
+    const net = new ANN(1, [1]);
+    const optimizer = plainSgd(net, 0.1);
+    expect(() => trainEpochInBatches(net, { x: [[1]], y: [1, 1] }, { batchSize: 1, optimizer })).toThrow(
+      "as many targets as examples (at least one), got 1 and 2.",
+    );
+    expect(() => trainEpochInBatches(net, { x: [], y: [] }, { batchSize: 1, optimizer })).toThrow("got 0 and 0");
+    expect(() => trainEpochInBatches(net, { x: [[1]], y: [0] }, { batchSize: 1, optimizer })).toThrow(
+      "convert them with toSigned(y)",
+    );
+  });
+});
+
+describe("optimizers (lesson 13)", () => {
+  test("need parameters, and name the optimizer that got none", () => {
+    expect(() => new Adam([])).toThrow("Adam: give it the parameters to optimize, like model.parameters(); got none.");
+  });
+
+  test("reject a learning rate or eps that is not a positive number, and a momentum or beta outside [0, 1)", () => {
+    const params = [new Value(1)];
+    expect(() => new SGD(params, { lr: 0 })).toThrow("SGD: lr must be a positive number, got 0.");
+    expect(() => new SGD(params, { lr: 0.1, momentum: 1 })).toThrow("SGD: momentum must lie in [0, 1), got 1.");
+    expect(() => new RMSprop(params, { alpha: -0.1 })).toThrow("RMSprop: alpha must lie in [0, 1), got -0.1.");
+    expect(() => new RMSprop(params, { eps: 0 })).toThrow("RMSprop: eps must be a positive number, got 0.");
+    expect(() => new Adam(params, { lr: Number.POSITIVE_INFINITY })).toThrow("Adam: lr must be a positive number");
+    expect(() => new Adam(params, { betas: [0.9, 1] })).toThrow("Adam: betas[1] must lie in [0, 1), got 1.");
+    expect(() => new Adam(params, { betas: [1.5, 0.9] })).toThrow("Adam: betas[0] must lie in [0, 1), got 1.5.");
+    expect(() => new Adam(params, { eps: -1 })).toThrow("Adam: eps must be a positive number, got -1.");
   });
 });
 

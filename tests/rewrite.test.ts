@@ -129,9 +129,9 @@ describe("npm run solve and npm run reset", () => {
 
   it("explains how to call it when the lesson is missing or unknown", async () => {
     expect((await run("reset", [])).text).toContain("usage: npm run reset -- <lesson> [--yes]");
-    const unknown = await run("solve", ["12"]);
+    const unknown = await run("solve", ["42"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.text).toContain('There is no lesson "12"');
+    expect(unknown.text).toContain('There is no lesson "42"');
   });
 
   it("refuses when a src/ file is missing", () => {

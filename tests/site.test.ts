@@ -16,7 +16,19 @@ describe("buildSite", () => {
       "index.html",
       "lesson-01-alpha/index.html",
       "lesson-02-beta/index.html",
+      "lesson-03-gamma/index.html",
     ]);
+  });
+
+  test("shows a bonus part of course.json after the core lessons, under its own heading", () => {
+    const home = read("index.html");
+    const core = home.indexOf('<h2 id="lessons">The lessons</h2>');
+    const bonus = home.indexOf('<h2 id="further-on">Further on</h2>');
+    expect(core, "the core lessons come first").toBeGreaterThan(0);
+    expect(bonus, "then the bonus part").toBeGreaterThan(home.indexOf("lesson-02-beta/index.html"));
+    expect(home.slice(bonus)).toContain('<a href="lesson-03-gamma/index.html"><span class="lesson-number">03</span>');
+    expect(home.slice(0, bonus)).not.toContain("lesson-03-gamma");
+    expect(read("lesson-03-gamma/index.html")).toContain('<p class="crumb">Lesson 3 of 3 · Further on (bonus)</p>');
   });
 
   test("puts the README's introduction (not its other sections) and the course map on the home page", () => {
@@ -64,6 +76,7 @@ describe("buildSite", () => {
       /<a rel="home" href="..\/index.html">.*<a rel="next" href="..\/lesson-02-beta\/index.html">/,
     );
     expect(read("lesson-02-beta/index.html")).toMatch(/<a rel="prev" href="..\/lesson-01-alpha\/index.html">/);
+    expect(read("lesson-03-gamma/index.html")).toMatch(/<a rel="home" href="..\/index.html"><small>Next/);
   });
 
   test("reports every broken link, missing anchor, missing image, untypeset or unreadable formula", () => {

@@ -4,6 +4,7 @@
  *
  *   --out <folder>      where the reports go (default reports/grading)
  *   --isolate           grade each lesson with the reference code for every other lesson
+ *   --bonus             also grade the bonus lessons (Beyond the notebook), reported on their own
  *   --timeout <s>       wall-clock limit for one test file (default 15; a run of all files gets twice that)
  *   --memory <MB>       heap limit of each test process (default 512)
  *   --jobs <n>          submissions graded at once (default: one per core)
@@ -15,14 +16,14 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
-import { readManifest } from "../lib/manifest";
+import { everyLesson, readManifest } from "../lib/manifest";
 import { ROOT } from "../lib/target";
 import { pool } from "../lib/vitest";
 import { buildCatalogue, courseLessons, DEFAULT_LIMITS, type GradeOptions, gradeSubmission } from "./grader";
 import { classroomJson, feedbackMarkdown, gradebookCsv, junitXml } from "./reports";
 import { type Grade, points } from "./score";
 
-const USAGE = `usage: npm run grade -- <submission> [<submission> …] [--out reports/grading] [--isolate]
+const USAGE = `usage: npm run grade -- <submission> [<submission> …] [--out reports/grading] [--isolate] [--bonus]
        [--timeout 15] [--memory 512] [--jobs ${os.availableParallelism()}] [--typecheck] [--github-output]
 A submission is a folder holding a learner's copy of the course, or only its src/.`;
 
@@ -40,11 +41,13 @@ export function learnerNames(folders: string[]): string[] {
 }
 
 function table(grades: Grade[], lessonIds: string[]): string {
-  const header = ["learner", ...lessonIds.map((id) => id.slice(-2)), "total", "time"];
+  const withBonus = grades.some((g) => g.bonus);
+  const header = ["learner", ...lessonIds.map((id) => id.slice(-2)), "total", ...(withBonus ? ["bonus"] : []), "time"];
   const rows = grades.map((g) => [
     g.learner,
     ...g.lessons.map((l) => points(l.score)),
     `${points(g.score)}/${points(g.max)}`,
+    ...(g.bonus ? [`${points(g.bonus.score)}/${points(g.bonus.max)}`] : []),
     `${(g.durationMs / 1000).toFixed(1)}s`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -99,8 +102,10 @@ async function main(): Promise<number> {
   };
 
   const started = Date.now();
-  const { manifest } = courseLessons(readManifest());
-  const catalogue = await buildCatalogue(manifest, courseLessons(manifest).lessons, limits);
+  const { manifest, lessons } = courseLessons(readManifest());
+  // Without --bonus only the core is graded; with it, the bonus lessons too, marked so they are added up apart.
+  const graded = { ...manifest, lessons: values.bonus ? everyLesson(manifest) : manifest.lessons };
+  const catalogue = await buildCatalogue(graded, lessons, limits);
   const lessonIds = catalogue.map((l) => l.id);
   const names = learnerNames(positionals);
 
@@ -123,7 +128,8 @@ async function main(): Promise<number> {
         const grade = await gradeSubmission(folder, names[i], catalogue, options);
         writeReports(out, grade);
         done++;
-        const summary = `${grade.learner} ${points(grade.score)}/${points(grade.max)}`;
+        const bonus = grade.bonus ? ` + ${points(grade.bonus.score)}/${points(grade.bonus.max)} bonus` : "";
+        const summary = `${grade.learner} ${points(grade.score)}/${points(grade.max)}${bonus}`;
         if (bar) bar.update(done, { last: summary });
         else if (positionals.length > 1) console.error(`[${done}/${positionals.length}] ${summary}`);
         return grade;
@@ -160,6 +166,7 @@ function parse() {
     options: {
       out: { type: "string" },
       isolate: { type: "boolean" },
+      bonus: { type: "boolean" },
       timeout: { type: "string" },
       memory: { type: "string" },
       jobs: { type: "string" },

@@ -4,6 +4,7 @@
  *   <learner>.md    feedback for the learner: per lesson the score and each failing test's name and message
  *   <learner>.xml   JUnit XML, for CI dashboards
  *   gradebook.csv   one row per learner: points per lesson and the total
+ * Bonus lessons (graded with --bonus) are reported on their own: the core's total and max stay 100.
  * Messages come from assertions and errors, never from test code.
  */
 import { type Grade, type LessonGrade, points } from "./score";
@@ -15,11 +16,14 @@ function clip(text: string, limit = MESSAGE_LIMIT): string {
   return text.length > limit ? `${text.slice(0, limit)}… (${text.length - limit} more characters)` : text;
 }
 
-/** GitHub Classroom's autograding result: `{version: 1, status, max_score, tests: [...]}`. */
+/**
+ * GitHub Classroom's autograding result: `{version: 1, status, max_score, tests: [...]}`. `max_score` is the core's
+ * (100); bonus tests carry their points as extra credit on top, which Classroom's reporter adds to the total.
+ */
 export function classroomJson(grade: Grade): string {
   const tests = grade.lessons.flatMap((lesson) =>
     lesson.tests.map((t) => ({
-      name: `${lesson.id} › ${t.name}`,
+      name: `${lessonName(lesson)} › ${t.name}`,
       status: t.status === "passed" ? "pass" : "fail",
       score: t.score / 100,
       max_score: t.max / 100,
@@ -33,24 +37,45 @@ export function classroomJson(grade: Grade): string {
   return `${JSON.stringify({ version: 1, status, max_score: grade.max / 100, tests }, null, 2)}\n`;
 }
 
+/** "lesson-03", or "lesson-12 (bonus)". */
+function lessonName(lesson: LessonGrade): string {
+  return lesson.bonus ? `${lesson.id} (bonus)` : lesson.id;
+}
+
+/** " + 12.5 / 15 bonus" after the total, when bonus lessons were graded. */
+function bonusText(grade: Grade): string {
+  return grade.bonus ? ` + ${points(grade.bonus.score)} / ${points(grade.bonus.max)} bonus` : "";
+}
+
 function lessonLine(lesson: LessonGrade): string {
   return `${points(lesson.score)} / ${points(lesson.max)} points, ${lesson.passed} of ${lesson.total} tests pass`;
 }
 
 /** Markdown feedback for the learner. */
 export function feedbackMarkdown(grade: Grade): string {
-  const out: string[] = [`# Grade for ${grade.learner}: ${points(grade.score)} / ${points(grade.max)}`, ""];
+  const out: string[] = [
+    `# Grade for ${grade.learner}: ${points(grade.score)} / ${points(grade.max)}${bonusText(grade)}`,
+    "",
+  ];
   if (grade.notes.length > 0) {
     out.push("## About this submission", "", ...grade.notes.map((n) => `- ${n}`), "");
   }
   out.push("| Lesson | Points | Tests |", "| --- | ---: | ---: |");
   for (const l of grade.lessons) {
-    out.push(`| ${l.id} ${escapeCell(l.title)} | ${points(l.score)} / ${points(l.max)} | ${l.passed} / ${l.total} |`);
+    out.push(
+      `| ${lessonName(l)} ${escapeCell(l.title)} | ${points(l.score)} / ${points(l.max)} | ${l.passed} / ${l.total} |`,
+    );
   }
   out.push("");
+  if (grade.bonus) {
+    out.push(
+      `The bonus lessons add ${points(grade.bonus.score)} of their ${points(grade.bonus.max)} points on top of the ${points(grade.max)}.`,
+      "",
+    );
+  }
   for (const lesson of grade.lessons) {
     out.push(
-      `## ${lesson.id}: ${lesson.title}`,
+      `## ${lessonName(lesson)}: ${lesson.title}`,
       "",
       `${lessonLine(lesson)}.${lesson.isolated ? " (Graded in isolation: every other lesson used the reference code.)" : ""}`,
       "",
@@ -148,16 +173,18 @@ export function csvField(value: string | number): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** `learner,lesson-01,...,total`, one row per learner, points as numbers. */
+/** `learner,lesson-01,...,total`, one row per learner, points as numbers; a `bonus` column when bonus lessons were graded. */
 export function gradebookCsv(grades: Grade[], lessonIds: string[]): string {
-  const rows = [["learner", ...lessonIds, "total"].map(csvField).join(",")];
+  const withBonus = grades.some((g) => g.bonus);
+  const rows = [["learner", ...lessonIds, "total", ...(withBonus ? ["bonus"] : [])].map(csvField).join(",")];
   for (const grade of grades) {
     const byId = new Map(grade.lessons.map((l) => [l.id, l]));
     const cells = lessonIds.map((id) => {
       const lesson = byId.get(id);
       return lesson ? points(lesson.score) : "";
     });
-    rows.push([csvField(grade.learner), ...cells, points(grade.score)].join(","));
+    const bonus = withBonus ? [grade.bonus ? points(grade.bonus.score) : ""] : [];
+    rows.push([csvField(grade.learner), ...cells, points(grade.score), ...bonus].join(","));
   }
   return `${rows.join("\n")}\n`;
 }

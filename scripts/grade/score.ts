@@ -3,7 +3,8 @@
  * fabricated results (tests/grading.test.ts).
  *
  * A lesson is worth its manifest points; they are shared over its tests in whole cents, so that the
- * shares of a lesson add up to exactly its points and a full score is exactly 100.
+ * shares of a lesson add up to exactly its points and a full score is exactly 100. Bonus lessons (graded
+ * with --bonus) are added up on their own, never into the 100.
  */
 import { stubbedLesson } from "../lib/stub-message";
 
@@ -20,6 +21,8 @@ export interface CatalogueLesson {
   id: string;
   title: string;
   points: number;
+  /** A lesson of the bonus part: its points come on top of the core's 100. */
+  bonus?: boolean;
   /** Test files, relative to the course root. */
   files: string[];
   tests: CatalogueTest[];
@@ -52,6 +55,8 @@ export interface LessonGrade {
   reasons: string[];
   /** Graded with the reference code for every other lesson (`--isolate`). */
   isolated: boolean;
+  /** A bonus lesson: not counted in the grade's score and max, but in its bonus. */
+  bonus: boolean;
   tests: GradedTest[];
 }
 
@@ -60,9 +65,11 @@ export interface Grade {
   /** The submission folder as given. */
   source: string;
   lessons: LessonGrade[];
-  /** In cents. */
+  /** In cents, over the core lessons only (a full score is exactly 100). */
   score: number;
   max: number;
+  /** In cents, over the bonus lessons, when any were graded. */
+  bonus?: { score: number; max: number };
   /** About the submission as a whole: ignored files, syntax and type errors, isolation fallbacks. */
   notes: string[];
   durationMs: number;
@@ -121,6 +128,7 @@ export function gradeLesson(
     total: tests.length,
     reasons: allReasons,
     isolated,
+    bonus: lesson.bonus === true,
     tests,
   };
 }
@@ -132,12 +140,17 @@ export function totalGrade(
   notes: string[],
   durationMs: number,
 ): Grade {
+  const sum = (graded: LessonGrade[]) => ({
+    score: graded.reduce((total, l) => total + l.score, 0),
+    max: graded.reduce((total, l) => total + l.max, 0),
+  });
+  const bonus = lessons.filter((l) => l.bonus);
   return {
     learner,
     source,
     lessons,
-    score: lessons.reduce((sum, l) => sum + l.score, 0),
-    max: lessons.reduce((sum, l) => sum + l.max, 0),
+    ...sum(lessons.filter((l) => !l.bonus)),
+    ...(bonus.length > 0 ? { bonus: sum(bonus) } : {}),
     notes,
     durationMs,
   };

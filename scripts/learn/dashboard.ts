@@ -1,5 +1,6 @@
 /**
  * The learner's dashboard (`npm start`): how far each lesson is, overall progress, and the next step.
+ * The lessons of a bonus part (course.json's "Beyond the notebook") come after the core, under their part's title.
  * `summarize`, `nextStep` and `formatDashboard` are pure, so tests feed them made-up results;
  * `dashboardCommand` runs the real tests.
  */
@@ -59,6 +60,17 @@ export function bar(passed: number, total: number, color: boolean, width = 20): 
 
 const MESSAGE_LINES = 6;
 
+/** The lessons grouped by part, in order: the core (no title) first, then each bonus part. */
+function partsOf(progress: LessonProgress[]): { title?: string; lessons: LessonProgress[] }[] {
+  const parts: { title?: string; lessons: LessonProgress[] }[] = [];
+  for (const x of progress) {
+    const last = parts.at(-1);
+    if (last && last.title === x.lesson.part) last.lessons.push(x);
+    else parts.push({ title: x.lesson.part, lessons: [x] });
+  }
+  return parts;
+}
+
 /** The whole dashboard as text; `color` switches on ANSI colour and Unicode bars. */
 export function formatDashboard(progress: LessonProgress[], color: boolean): string {
   const p = paint(color);
@@ -66,7 +78,10 @@ export function formatDashboard(progress: LessonProgress[], color: boolean): str
   const countWidth = Math.max(...progress.map((x) => `${x.passed}/${x.total}`.length));
   const lines = [p.bold("Backprop from Scratch: your progress (the tests run against src/)"), ""];
 
-  for (const x of progress) {
+  for (const [i, x] of progress.entries()) {
+    if (x.lesson.part !== undefined && x.lesson.part !== progress[i - 1]?.lesson.part) {
+      lines.push("", `  ${p.bold(x.lesson.part)} ${p.dim("(bonus)")}`);
+    }
     const number = String(x.lesson.number).padStart(2, "0");
     const count = `${x.passed}/${x.total}`.padStart(countWidth);
     const mark = x.total === 0 ? p.dim("no tests yet") : isDone(x) ? p.green(color ? "✓ done" : "done") : "";
@@ -75,14 +90,18 @@ export function formatDashboard(progress: LessonProgress[], color: boolean): str
     lines.push(`  ${number}  ${shortTitle(x.lesson).padEnd(titleWidth)}  ${count}  ${coloured}  ${mark}`.trimEnd());
   }
 
-  const passed = progress.reduce((sum, x) => sum + x.passed, 0);
-  const total = progress.reduce((sum, x) => sum + x.total, 0);
-  const done = progress.filter(isDone).length;
-  lines.push(
-    "",
-    `Overall: ${done} of ${progress.length} lessons done, ${passed}/${total} tests passing  ${bar(passed, total, color)}`,
-    "",
-  );
+  lines.push("");
+  const parts = partsOf(progress);
+  for (const part of parts) {
+    const passed = part.lessons.reduce((sum, x) => sum + x.passed, 0);
+    const total = part.lessons.reduce((sum, x) => sum + x.total, 0);
+    const done = part.lessons.filter(isDone).length;
+    const name = part.title ?? (parts.length > 1 ? "Core course" : "Overall");
+    lines.push(
+      `${name}: ${done} of ${part.lessons.length} lessons done, ${passed}/${total} tests passing  ${bar(passed, total, color)}`,
+    );
+  }
+  lines.push("");
 
   const next = nextStep(progress);
   if (!next) {
@@ -90,6 +109,9 @@ export function formatDashboard(progress: LessonProgress[], color: boolean): str
     return lines.join("\n");
   }
   const id = String(next.lesson.number).padStart(2, "0");
+  if (next.lesson.part !== undefined && progress.filter((x) => x.lesson.part === undefined).every(isDone)) {
+    lines.push(p.green(`The core course is done: well done. On to the bonus part, ${next.lesson.part}.`), "");
+  }
   lines.push(
     p.bold(`Next: lesson ${id}, ${shortTitle(next.lesson)}`),
     `  Read  ${next.lesson.readme}`,

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { bonusPart } from "./manifest";
 import { ROOT } from "./target";
 
 export interface Lesson {
@@ -13,10 +14,14 @@ export interface Lesson {
   readme: string;
   /** The README's first heading. */
   title: string;
+  /** The title of the bonus part the lesson belongs to ("Beyond the notebook"), from course.json; none for the core. */
+  part?: string;
 }
 
 /** Every lesson of the course, in order, read from the `lessons/lesson-NN-*` folders. */
 export function listLessons(root = ROOT): Lesson[] {
+  const bonus = bonusPart(root);
+  const bonusIds = new Set(bonus?.lessons.map((l) => l.id));
   return readdirSync(path.join(root, "lessons"), { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && /^lesson-\d\d-/.test(entry.name))
     .map((entry) => {
@@ -28,6 +33,7 @@ export function listLessons(root = ROOT): Lesson[] {
         folder: entry.name,
         readme,
         title: readTitle(path.join(root, readme)),
+        ...(bonus && bonusIds.has(id) ? { part: bonus.title } : {}),
       };
     })
     .sort((a, b) => a.number - b.number);

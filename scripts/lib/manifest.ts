@@ -1,5 +1,6 @@
 /**
- * The course manifest, `course.json`: every lesson's id, title and points (they total 100).
+ * The course manifest, `course.json`: every lesson's id, title and points. The core lessons total 100; an
+ * optional bonus part (lessons 11 to 13, "Beyond the notebook") is worth points of its own, on top.
  * The grader reads the lesson list from here and from the `lessons/` folders, never from its own code,
  * so adding a lesson is one manifest entry plus its folder.
  */
@@ -16,22 +17,46 @@ export interface ManifestLesson {
   points: number;
 }
 
-export interface Manifest {
+/** A part of the course after the core, shown on its own and graded as bonus points. */
+export interface ManifestPart {
+  /** "Beyond the notebook" */
   title: string;
   lessons: ManifestLesson[];
 }
 
+export interface Manifest {
+  title: string;
+  /** The core lessons: their points total 100. */
+  lessons: ManifestLesson[];
+  /** The bonus part, if the course has one. */
+  bonus?: ManifestPart;
+}
+
 export const MANIFEST_FILE = "course.json";
+/** What the core lessons are worth together; bonus points come on top. */
 export const TOTAL_POINTS = 100;
 
 /** Reads and shape-checks `course.json`; throws with a plain message when it is malformed. */
 export function readManifest(root = ROOT): Manifest {
   const file = path.join(root, MANIFEST_FILE);
   const data = JSON.parse(readFileSync(file, "utf8")) as Partial<Manifest>;
-  if (!Array.isArray(data.lessons)) throw new Error(`${MANIFEST_FILE}: expected a "lessons" array.`);
-  for (const [i, l] of data.lessons.entries()) {
+  checkLessons(data.lessons, "lessons");
+  if (data.bonus !== undefined) {
+    if (typeof data.bonus?.title !== "string" || data.bonus.title.trim() === "") {
+      throw new Error(`${MANIFEST_FILE}: the bonus part needs a title.`);
+    }
+    checkLessons(data.bonus.lessons, "bonus.lessons");
+  }
+  return { title: data.title ?? "", lessons: data.lessons as ManifestLesson[], bonus: data.bonus };
+}
+
+function checkLessons(lessons: unknown, where: string): void {
+  if (!Array.isArray(lessons)) throw new Error(`${MANIFEST_FILE}: expected a "${where}" array.`);
+  for (const [i, l] of (lessons as Partial<ManifestLesson>[]).entries()) {
     if (typeof l?.id !== "string" || !/^lesson-\d\d$/.test(l.id)) {
-      throw new Error(`${MANIFEST_FILE}: lessons[${i}].id should look like "lesson-03", got ${JSON.stringify(l?.id)}.`);
+      throw new Error(
+        `${MANIFEST_FILE}: ${where}[${i}].id should look like "lesson-03", got ${JSON.stringify(l?.id)}.`,
+      );
     }
     if (typeof l.title !== "string" || l.title.trim() === "") {
       throw new Error(`${MANIFEST_FILE}: ${l.id} needs a title.`);
@@ -40,17 +65,38 @@ export function readManifest(root = ROOT): Manifest {
       throw new Error(`${MANIFEST_FILE}: ${l.id} needs points (a number of at least 0).`);
     }
   }
-  return { title: data.title ?? "", lessons: data.lessons };
+}
+
+/** The core lessons, then the bonus part's, each marked with whether it is a bonus lesson. */
+export function everyLesson(manifest: Manifest): (ManifestLesson & { bonus: boolean })[] {
+  return [
+    ...manifest.lessons.map((l) => ({ ...l, bonus: false })),
+    ...(manifest.bonus?.lessons ?? []).map((l) => ({ ...l, bonus: true })),
+  ];
+}
+
+/**
+ * The bonus part of the course at `root`, or undefined when it has none, or no readable `course.json` (the
+ * lesson list must not break over it: course:check and the manifest test report a broken manifest).
+ */
+export function bonusPart(root = ROOT): ManifestPart | undefined {
+  try {
+    return readManifest(root).bonus;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * What is wrong between the manifest and the lesson folders: a lesson in one and not the other,
- * a duplicate, a title that differs from the README's heading, points that do not total 100.
+ * a duplicate, a title that differs from the README's heading, core points that do not total 100,
+ * a bonus lesson placed before a core one.
  * Empty when they agree.
  */
 export function manifestProblems(manifest: Manifest, lessons: Lesson[]): string[] {
   const problems: string[] = [];
-  const ids = manifest.lessons.map((l) => l.id);
+  const entries = everyLesson(manifest);
+  const ids = entries.map((l) => l.id);
   const folders = new Set(lessons.map((l) => l.id));
   for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) {
     problems.push(`${id} is listed twice in ${MANIFEST_FILE}.`);
@@ -59,7 +105,7 @@ export function manifestProblems(manifest: Manifest, lessons: Lesson[]): string[
     if (!folders.has(id)) problems.push(`${id} is in ${MANIFEST_FILE} but there is no lessons/${id}-* folder.`);
   }
   for (const lesson of lessons) {
-    const entry = manifest.lessons.find((l) => l.id === lesson.id);
+    const entry = entries.find((l) => l.id === lesson.id);
     if (!entry) {
       problems.push(`lessons/${lesson.folder} has no entry in ${MANIFEST_FILE}: add its title and points.`);
       continue;
@@ -70,9 +116,17 @@ export function manifestProblems(manifest: Manifest, lessons: Lesson[]): string[
       problems.push(`${lesson.id}'s title in ${MANIFEST_FILE} is "${entry.title}" but its README says "${heading}".`);
     }
   }
+  const lastCore =
+    manifest.lessons
+      .map((l) => l.id)
+      .sort()
+      .at(-1) ?? "";
+  for (const l of manifest.bonus?.lessons ?? []) {
+    if (l.id < lastCore) problems.push(`${l.id} is a bonus lesson, but it comes before the core's ${lastCore}.`);
+  }
   const total = manifest.lessons.reduce((sum, l) => sum + l.points, 0);
   if (Math.abs(total - TOTAL_POINTS) > 1e-9) {
-    problems.push(`the points in ${MANIFEST_FILE} total ${total}, not ${TOTAL_POINTS}.`);
+    problems.push(`the core points in ${MANIFEST_FILE} total ${total}, not ${TOTAL_POINTS}.`);
   }
   return problems;
 }

@@ -1,7 +1,8 @@
 /**
  * The course website: a static site built from the lesson READMEs with markdown-it.
  *
- *   index.html                   the home page: the repository README's introduction and the course map
+ *   index.html                   the home page: the repository README's introduction and the course map (the core
+ *                                lessons, then each bonus part of course.json under its own heading)
  *   <lesson-folder>/index.html   one page per lesson, formulas typeset by KaTeX, code highlighted,
  *                                the lesson's figures next to it, previous/next links
  *   assets/                      the stylesheet, KaTeX's CSS and fonts (served locally: no network)
@@ -119,8 +120,16 @@ export function buildSite(options: SiteOptions = {}): SiteResult {
   // The home page: the README's introduction (up to its first "##" section), then the course map.
   const intro = readme ? readme.replace(/^#\s+.+\n/m, "").split(/^## /m)[0] : packageDescription(root);
   const home = render(intro, "README.md", "index.html");
-  const map = lessons.map((lesson) => courseMapEntry(lesson, md, root)).join("\n");
-  const homeBody = `<h1>${escapeHtml(courseTitle)}</h1>\n${home.html}\n<h2 id="lessons">The lessons</h2>\n<ol class="course-map">\n${map}\n</ol>`;
+  const map = (part: Lesson[]) => part.map((lesson) => courseMapEntry(lesson, md, root)).join("\n");
+  const parts = [...new Set(lessons.map((l) => l.part))];
+  const partMaps = parts.map((part) => {
+    const own = lessons.filter((l) => l.part === part);
+    const list = `<ol class="course-map">\n${map(own)}\n</ol>`;
+    if (part === undefined) return `<h2 id="lessons">The lessons</h2>\n${list}`;
+    const range = `lessons ${own[0].number} to ${own[own.length - 1].number}`;
+    return `<h2 id="${slugify(part)}">${escapeHtml(part)}</h2>\n<p class="part-note">Bonus ${range}: they build on the lessons above and count as bonus points.</p>\n${list}`;
+  });
+  const homeBody = `<h1>${escapeHtml(courseTitle)}</h1>\n${home.html}\n${partMaps.join("\n")}`;
   writePage(out, "index.html", page({ courseTitle, title: courseTitle, file: "index.html", body: homeBody }));
   pages.push({ file: "index.html", title: courseTitle, formulas: countFormulas(homeBody), images: home.images });
 
@@ -130,7 +139,8 @@ export function buildSite(options: SiteOptions = {}): SiteResult {
     const rendered = render(markdown, lesson.readme, file);
     const title = lesson.title || lesson.folder;
     const nav = pager(file, lessons[i - 1], lessons[i + 1]);
-    const body = `<p class="crumb">Lesson ${lesson.number} of ${lessons.length}</p>\n${rendered.html}\n${nav}`;
+    const part = lesson.part === undefined ? "" : ` · ${escapeHtml(lesson.part)} (bonus)`;
+    const body = `<p class="crumb">Lesson ${lesson.number} of ${lessons.length}${part}</p>\n${rendered.html}\n${nav}`;
     writePage(out, file, page({ courseTitle, title, file, body }));
     pages.push({ file, title, formulas: countFormulas(body), images: rendered.images });
   });

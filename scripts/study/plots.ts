@@ -1,5 +1,6 @@
 /**
- * The figures of lesson 10, as vega-lite specifications rendered to SVG in Node (no browser, no canvas).
+ * The figures of lesson 10, as vega-lite specifications rendered to SVG in Node (no browser, no canvas); the
+ * rendering and the style are shared with the figures of lessons 11-13 (measure-plots.ts).
  * Deterministic: the same data gives the same bytes (fixed fonts, no timestamps, rounded numbers).
  */
 import * as vega from "vega";
@@ -10,7 +11,7 @@ import type { ModelSpec, RunResult, SeedRuns } from "../../solutions/study";
 import type { BoundaryGrid } from "./runner";
 
 const FONT = "Helvetica, Arial, sans-serif";
-const CONFIG = {
+export const CONFIG = {
   font: FONT,
   // No ARIA labels on every mark: they would triple the size of the files.
   aria: false,
@@ -20,7 +21,7 @@ const CONFIG = {
   header: { labelFontSize: 12, titleFontSize: 12 },
 };
 const SET_COLORS = { domain: ["train", "test"], range: ["#1f77b4", "#d62728"] };
-const round = (x: number) => Number(x.toPrecision(5));
+export const round = (x: number) => Number(x.toPrecision(5));
 
 /** Renders a vega-lite specification to an SVG string. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
