@@ -10,10 +10,10 @@
  * Lesson 12.
  */
 import type { Dataset } from "./data";
-import type { Value } from "./engine";
+import { Value } from "./engine";
 import { meanSeLoss } from "./loss";
-import type { ANN } from "./nn";
-import type { Random } from "./random";
+import { ANN } from "./nn";
+import { Random } from "./random";
 
 /**
  * What a training loop needs to make an update, in PyTorch's words: `zeroGrad()` (`zero_grad`) before the

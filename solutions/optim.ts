@@ -9,7 +9,7 @@
  *
  * Lesson 13.
  */
-import type { Value } from "./engine";
+import { Value } from "./engine";
 
 /** What every optimizer shares: the parameters it moves, and clearing their gradients (PyTorch's `Optimizer`). */
 export abstract class Optimizer {

@@ -14,7 +14,6 @@ import type { Dataset } from "./data";
 import { Value } from "./engine";
 // biome-ignore lint/correctness/noUnusedImports: meanSeLoss is for the learner's code in the regions (see above).
 import { meanSeLoss, seLoss } from "./loss";
-// biome-ignore lint/style/useImportType: the regions may construct an ANN (see above).
 import { ANN } from "./nn";
 
 /** Loss and accuracy of a network on a set of examples. */

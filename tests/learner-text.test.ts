@@ -1,7 +1,8 @@
 /**
  * What the learner reads and starts from must not get in the way of a correct idea:
  * - the starter imports, as values, every class of the course a file's regions may construct
- *   (`import type { Value }` makes the natural `new Value(0)` fail at run time with "Value is not defined");
+ *   (`import type { Value }` makes the natural `new Value(0)` fail at run time with "Value is not defined";
+ *   so biome.json turns off Biome's useImportType rule in solutions/);
  * - learner-facing text points into solutions/ only where it means the reference: the learner's copies of
  *   the provided modules are in src/.
  */
