@@ -126,7 +126,7 @@ describe("reports", () => {
 
   test("the gradebook has a row per learner with points per lesson and the total, quoted safely", () => {
     const csv = gradebookCsv([grade], ["lesson-01", "lesson-02"]);
-    expect(csv).toBe('learner,lesson-01,lesson-02,total\n"\'=ada, ""the"" learner",6.67,0,6.67\n');
+    expect(csv).toBe('learner,source,lesson-01,lesson-02,total\n"\'=ada, ""the"" learner",x,6.67,0,6.67\n');
     expect(checkCsv(csv)).toEqual([]);
     expect(csvField("plain")).toBe("plain");
   });
