@@ -90,7 +90,10 @@ export function cgroupSupport(): CgroupSupport | { problem: string } {
   const memory = groupFolder("memory");
   const pids = groupFolder("pids");
   if (memory && pids && existsSync(path.join(memory, "memory.limit_in_bytes"))) {
-    if (writable(memory) && writable(pids)) return { version: 1, parents: [memory, pids] };
+    if (writable(memory) && writable(pids)) {
+      removeStale([memory, pids]);
+      return { version: 1, parents: [memory, pids] };
+    }
     return { problem: `cannot create control groups under ${memory} and ${pids}` };
   }
   const unified = groupFolder("");
@@ -101,6 +104,7 @@ export function cgroupSupport(): CgroupSupport | { problem: string } {
     if (!enabled.includes("memory") || !enabled.includes("pids")) {
       return { problem: `the memory and pids controllers are not delegated to ${unified}` };
     }
+    removeStale([unified]);
     const mine = path.join(unified, `course-grade-${process.pid}`);
     try {
       mkdirSync(mine, { recursive: true });
@@ -111,6 +115,33 @@ export function cgroupSupport(): CgroupSupport | { problem: string } {
     }
   }
   return { problem: "no memory and pids control groups are mounted" };
+}
+
+/** Groups left by graders that were killed before they could remove them (they are empty: the sandbox died too). */
+function removeStale(parents: string[]): void {
+  for (const parent of parents) {
+    for (const name of readdirSync(parent)) {
+      const owner = /^course-grade-(\d+)(-\d+)?$/.exec(name);
+      if (!owner || alive(Number(owner[1]))) continue;
+      try {
+        for (const child of readdirSync(path.join(parent, name), { withFileTypes: true })) {
+          if (child.isDirectory()) rmdirSync(path.join(parent, name, child.name));
+        }
+        rmdirSync(path.join(parent, name));
+      } catch {
+        // Still in use or not ours to remove: left alone.
+      }
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 let serial = 0;
@@ -168,15 +199,27 @@ export function createRunGroup(support: CgroupSupport, memoryBytes: number, task
         }
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
       }
-      for (const folder of folders) {
-        try {
-          rmdirSync(folder);
-        } catch {
-          // A process that would not die keeps its group; it is reported by members() to whoever checks.
-        }
-      }
+      for (const folder of folders) removeGroup(folder);
     },
   };
+}
+
+/**
+ * Removes an empty group. The kernel may report it busy for a moment after its last process has gone;
+ * a group whose process would not die is left, for members() to report to whoever checks.
+ */
+export function removeGroup(folder: string): void {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    try {
+      rmdirSync(folder);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return;
+      if (code !== "EBUSY") throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
 }
 
 /** Removes the grader's own v2 group (made by cgroupSupport) once every run is over. */

@@ -160,7 +160,7 @@ async function main(): Promise<number> {
       scratch,
       typecheck: values.typecheck ?? false,
       sandbox,
-      budgetMs: timeBudget(referenceMs, isolate),
+      budgetMs: timeBudget(referenceMs, isolate, limits.timeoutMs),
     };
     grades = await gradeAll(positionals, catalogue, options, out, jobs);
   } finally {

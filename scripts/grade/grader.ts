@@ -55,9 +55,13 @@ export interface GradeOptions {
   gate?: boolean;
 }
 
-/** A submission's time budget: ten times the reference's run, at least 30 s; twice that with --isolate. */
-export function timeBudget(referenceMs: number, isolate: boolean): number {
-  return Math.max(30_000, 10 * referenceMs) * (isolate ? 2 : 1);
+/**
+ * A submission's time budget: ten times the reference's run, at least 30 s, and at least three per-file
+ * limits (so that one or two files stopped at their limit do not cost the lessons after them); twice that
+ * with --isolate, which runs each lesson again.
+ */
+export function timeBudget(referenceMs: number, isolate: boolean, fileTimeoutMs = 0): number {
+  return Math.max(30_000, 10 * referenceMs, 3 * fileTimeoutMs) * (isolate ? 2 : 1);
 }
 
 /** Lessons of the manifest that have a folder, in order; throws if manifest and folders disagree. */

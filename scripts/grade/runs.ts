@@ -2,22 +2,25 @@
  * How a submission's test files are run so that each gets a fair result, within the submission's time budget:
  *
  * 1. All files in one test process (fast: modules load once). A file that ends there with every result
- *    and no error is done.
- * 2. Every other file (it failed to load, was stopped, crashed, or never started) runs again, on its own:
- *    one run in which each file gets a fresh test process, so nothing one file did can sink another.
- *    A file that stops that run (over its time limit, out of memory, a crash) gets its reason and the run
- *    goes on with the files after it. A run in which no file even started is not retried file by file.
+ *    and no error is done. A file that goes over its time limit stops the run: it is the one that was
+ *    running (files load and run one after another), so it gets its reason, and the files after it run
+ *    again the same way.
+ * 2. Every other file (it failed to load, crashed, lost results when the test process died, or never
+ *    started) runs again, on its own: one run in which each file gets a fresh test process, so nothing one
+ *    file did can sink another. A file that stops that run (over its time limit, out of memory, a crash)
+ *    gets its reason and the run goes on with the files after it.
+ * A run in which no file even started is not retried file by file.
  *
  * `planFiles` is the bookkeeping of one run's outcome, a pure function (tests/grading.test.ts).
  */
 import { ROOT } from "../lib/target";
 import { SANDBOX_COURSE, SANDBOX_LEARNER, type Sandbox } from "./sandbox";
-import { type Observed as Result, testKey } from "./score";
-import { type Observed, type RunOutcome, runVitest } from "./testrun";
+import { type Observed, testKey } from "./score";
+import { type Received, type RunOutcome, runVitest } from "./testrun";
 
 /** Results of one test file, and why its tests did not all run or load (for the feedback). */
 export interface FileRun {
-  tests: Map<string, Result>;
+  tests: Map<string, Observed>;
   reason?: string;
 }
 
@@ -65,7 +68,8 @@ export async function runSafely(
     const plan = planFiles(remaining, expected, outcome, shared, context);
     for (const [file, run] of plan.done) done.set(file, run);
     remaining = plan.again;
-    shared = false;
+    // Only a stall names its culprit for sure; after any other stop the rest run each in a fresh process.
+    shared &&= outcome.stalledFile !== undefined && plan.done.has(outcome.stalledFile);
   }
   return done;
 }
@@ -85,7 +89,7 @@ export function planFiles(
   const events = outcome.events;
   const started = events.filter((e) => e.event === "queued").map((e) => e.file);
   for (const file of files) {
-    const end = events.find((e): e is Observed & { event: "end" } => e.event === "end" && e.file === file);
+    const end = events.find((e): e is Received & { event: "end" } => e.event === "end" && e.file === file);
     if (!end) continue;
     const tests = resultsOf(events, file, context.learnerDir);
     const missing = [...(expected.get(file) ?? [])].filter((key) => !tests.has(key)).length;
@@ -106,9 +110,10 @@ export function planFiles(
     } else done.set(file, { tests, reason: `${missing} of this lesson's tests reported no result.` });
   }
   // The file that was running when the run stopped: the last one to start (files run one after another).
+  // In the shared run, only a stall is laid at its door; a crash there may come from any file before it.
   const last = started.at(-1);
   const stopped = last !== undefined && !done.has(last) && !events.some((e) => e.event === "end" && e.file === last);
-  if (!shared && stopped && last) {
+  if (stopped && last && (!shared || outcome.stalledFile === last)) {
     const reason =
       outcome.stalledFile === last
         ? stallReason(context.fileTimeoutMs, resultsOf(events, last, context.learnerDir).size === 0)
@@ -127,8 +132,8 @@ export function planFiles(
 }
 
 /** The tests of `file` that reported in a run. */
-function resultsOf(events: Observed[], file: string, learnerDir: string): Map<string, Result> {
-  const tests = new Map<string, Result>();
+function resultsOf(events: Received[], file: string, learnerDir: string): Map<string, Observed> {
+  const tests = new Map<string, Observed>();
   for (const e of events) {
     if (e.event !== "test" || e.file !== file) continue;
     tests.set(
