@@ -142,15 +142,19 @@ function check(fixture: Fixture, grade: Grade, markdown: string): string[] {
   return problems;
 }
 
-/** What no report may hold: control characters, raw HTML, headings of the submission's making, host paths. */
+/**
+ * What no report may hold: control characters, host paths, and in markdown, outside fenced blocks (where
+ * nothing is rendered), raw HTML or headings of the submission's making.
+ */
 function reportProblems(name: string, text: string, hostPaths: string[]): string[] {
   const problems: string[] = [];
   if (Array.from(text).some((ch) => isHidden(ch.codePointAt(0) ?? 0)))
     problems.push(`${name} holds a control character`);
-  if (name.endsWith(".md") && /<script|<img/i.test(text)) problems.push(`${name} holds raw HTML from the submission`);
   for (const host of hostPaths) if (text.includes(host)) problems.push(`${name} shows the path ${host}`);
   if (name.endsWith(".md")) {
-    const headings = text.split("\n").filter((l) => /^\s{0,3}#/.test(l));
+    const rendered = text.replace(/^ *```text\n[\s\S]*?^ *```$/gm, "");
+    if (/<[a-z]/i.test(rendered)) problems.push(`${name} holds raw HTML from the submission`);
+    const headings = rendered.split("\n").filter((l) => /^\s{0,3}#/.test(l));
     const ours = headings.filter((l) => /^# Grade for |^## About this submission$|^## lesson-\d\d: /.test(l));
     if (ours.length !== headings.length) problems.push(`${name} has a heading the grader did not write`);
   }
