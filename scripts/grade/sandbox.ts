@@ -9,8 +9,9 @@
  *   (`--die-with-parent` does the same if the grader itself is killed);
  * - a minimal environment (nothing of the grader's: no tokens, no $GITHUB_OUTPUT);
  * - limits: a control group per run for total memory and processes (cgroup.ts), and resource limits for
- *   CPU time, file size and core dumps; where no control group can be made, an address-space limit
- *   stands in for the memory limit (see docs/grading.md).
+ *   CPU time, file size and core dumps. Where no control group can be made, the grader watches the run's
+ *   resident memory instead (testrun.ts). An address-space limit cannot stand in: Node's WebAssembly
+ *   (which vitest uses) reserves tens of gigabytes of address space up front.
  *
  * Where bwrap is missing or cannot make namespaces, `detectSandbox()` says why in one line; `npm run
  * grade` then refuses to grade unless told `--no-sandbox`.
@@ -43,7 +44,7 @@ export interface Sandbox {
   tmpfsSize: boolean;
   prlimit?: string;
   cgroups?: CgroupSupport;
-  /** Why runs get an address-space limit instead of a control group. */
+  /** Why runs get no control group (their memory is then watched by the grader). */
   cgroupProblem?: string;
 }
 
@@ -102,7 +103,7 @@ function probe(): SandboxStatus {
   else sandbox.cgroups = cgroups;
   const memory = sandbox.cgroups
     ? `a cgroup v${sandbox.cgroups.version} per run for memory and processes`
-    : `an address-space limit for memory (no cgroup: ${sandbox.cgroupProblem})`;
+    : `memory watched by the grader, no process limit (no cgroup: ${sandbox.cgroupProblem})`;
   return {
     sandbox,
     summary: `sandbox: bubblewrap (no network, own PID namespace, read-only course without solutions/), ${memory}${
@@ -170,15 +171,7 @@ export function sandboxed(
   let group: RunGroup | undefined;
   if (sandbox.cgroups) group = createRunGroup(sandbox.cgroups, limits.memoryMb * 1024 * 1024, limits.tasks);
   const rlimits = sandbox.prlimit
-    ? [
-        sandbox.prlimit,
-        `--cpu=${limits.cpuSeconds}`,
-        `--fsize=${limits.fileMb * 1024 * 1024}`,
-        "--core=0",
-        // Without a control group, the address space stands in for the memory limit (Buffers included).
-        ...(group ? [] : [`--as=${(limits.memoryMb + ADDRESS_SPACE_SLACK_MB) * 1024 * 1024}`]),
-        "--",
-      ]
+    ? [sandbox.prlimit, `--cpu=${limits.cpuSeconds}`, `--fsize=${limits.fileMb * 1024 * 1024}`, "--core=0", "--"]
     : [];
   // A tiny launcher joins the control groups before anything else runs (so every process the run starts
   // is counted), then becomes prlimit, which becomes bwrap: one process, whose parent is the grader.
@@ -190,9 +183,3 @@ export function sandboxed(
     group,
   };
 }
-
-/**
- * Address space a Node.js process reserves beyond what it uses (code ranges, thread stacks, the heap's
- * reservations): the address-space limit is the memory limit plus this.
- */
-const ADDRESS_SPACE_SLACK_MB = 4096;

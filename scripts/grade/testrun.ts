@@ -8,7 +8,7 @@
  * to its end; the run as a whole `timeoutMs`. A file over its limit stops the run; the outcome names it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "../lib/target";
 import type { ResultEvent } from "./result-reporter";
@@ -28,10 +28,10 @@ export interface RunRequest {
 }
 
 /** An event of the result channel, with the time (this process's clock) it arrived. */
-export type Observed = ResultEvent & { at: number };
+export type Received = ResultEvent & { at: number };
 
 export interface RunOutcome {
-  events: Observed[];
+  events: Received[];
   exitCode: number | null;
   /** The end of what the run printed (64 KB at most). */
   output: string;
@@ -103,7 +103,7 @@ export async function runVitest(request: RunRequest, sandbox: Sandbox | undefine
     : spawn(argv[0], argv.slice(1), { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe", "pipe"], detached: true });
   track(child, !sandbox);
 
-  const events: Observed[] = [];
+  const events: Received[] = [];
   let output = "";
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-OUTPUT_LIMIT);
@@ -131,9 +131,16 @@ export async function runVitest(request: RunRequest, sandbox: Sandbox | undefine
     timedOut = true;
     stop();
   }, request.timeoutMs);
+  // Without a control group, the grader itself watches the run's memory (Buffers included), every 100 ms.
+  let overMemory = false;
+  const watchMemory = !launch?.group && child.pid !== undefined;
   const watch = setInterval(() => {
     stalledFile = runningTooLong(events, request.fileTimeoutMs);
     if (stalledFile) stop();
+    if (watchMemory && treeMemoryBytes(child.pid as number) > limits.memoryMb * 1024 * 1024) {
+      overMemory = true;
+      stop();
+    }
   }, 100);
 
   const exitCode = await new Promise<number | null>((resolve) => {
@@ -145,7 +152,9 @@ export async function runVitest(request: RunRequest, sandbox: Sandbox | undefine
   untrack(child);
   if (!sandbox) kill(child, true); // workers left behind by a crashed vitest go with it
   const outOfMemory =
-    (launch?.group?.oomKilled() ?? false) || /heap out of memory|Reached heap limit|Allocation failed/i.test(output);
+    overMemory ||
+    (launch?.group?.oomKilled() ?? false) ||
+    /heap out of memory|Reached heap limit|Allocation failed/i.test(output);
   const peakMemoryBytes = launch?.group?.peakBytes();
   launch?.group?.remove();
   return {
@@ -158,6 +167,35 @@ export async function runVitest(request: RunRequest, sandbox: Sandbox | undefine
     elapsedMs: Date.now() - started,
     peakMemoryBytes,
   };
+}
+
+/** The resident memory of process `root` and all its descendants, in bytes (read from /proc). */
+export function treeMemoryBytes(root: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readProc(`/proc/${entry}/stat`);
+    // "pid (name) state ppid ...": the name may hold spaces and parentheses, so read after the last ")".
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (ppid) children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  let bytes = 0;
+  const todo = [root];
+  while (todo.length > 0) {
+    const pid = todo.pop() as number;
+    const rss = /VmRSS:\s+(\d+) kB/.exec(readProc(`/proc/${pid}/status`));
+    if (rss) bytes += Number(rss[1]) * 1024;
+    todo.push(...(children.get(pid) ?? []));
+  }
+  return bytes;
+}
+
+function readProc(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
 }
 
 /** One line of the result channel, checked: a lesson test file of the course, and the expected fields. */
@@ -190,7 +228,7 @@ function parseEvent(line: string, course: string): ResultEvent | undefined {
  * running (test files load and run one after another); an earlier file that has not ended yet is one whose
  * results the test process had not sent when it stopped, so it is never blamed.
  */
-export function runningTooLong(events: Observed[], limitMs: number, now = Date.now()): string | undefined {
+export function runningTooLong(events: Received[], limitMs: number, now = Date.now()): string | undefined {
   let last = -1;
   for (let i = 0; i < events.length; i++) if (events[i].event === "queued") last = i;
   if (last < 0) return undefined;
