@@ -199,5 +199,5 @@ function crashReason(outcome: RunOutcome, context: Pick<RunContext, "learnerDir"
 }
 
 function budgetReason(budgetMs: number): string {
-  return `Not finished: the submission used up its time budget (${Math.round(budgetMs / 1000)} s for all of its tests, ten times what the reference solution needs) before these tests could finish.`;
+  return `Not finished: the submission used up its time budget (${Math.round(budgetMs / 1000)} s for all of its tests, set from the time the reference solution needs; see docs/grading.md) before these tests could finish.`;
 }

@@ -96,7 +96,10 @@ function probe(): SandboxStatus {
   );
   if (check.status !== 0) {
     const why = (check.stderr || check.error?.message || `exit ${check.status}`).trim().split("\n")[0];
-    return { summary: `no sandbox: bwrap cannot make its namespaces here (${why})` };
+    const hint = /uid map|Permission denied|Operation not permitted/.test(why)
+      ? "; on Ubuntu 23.10 and later, user namespaces must be allowed: sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"
+      : "";
+    return { summary: `no sandbox: bwrap cannot make its namespaces here (${why})${hint}` };
   }
   const cgroups = cgroupSupport();
   if ("problem" in cgroups) sandbox.cgroupProblem = cgroups.problem;
