@@ -105,6 +105,19 @@ describe("the gate lets honest code through", () => {
         const self = { process };
         return self.process(require(global)) + eval2++;
       }`,
+    "this in functions, methods, accessors, fields, static blocks and object literals": `
+      export function f(this: { x: number }) { return this.x; }
+      export const g = function (this: unknown) { return this; };
+      export class C {
+        x = 1;
+        y = this.x + 1;
+        static n = 0;
+        static m = this.n;
+        static { this.n = 2; }
+        get z() { return this.x; }
+        method() { return [1].map(() => this.x); }
+      }
+      export const o = { v: 1, get w() { return this.v; }, m() { return this.v; } };`,
     "arguments, async code, generators and optional chaining": `
       export function sum(): number {
         let s = 0;
@@ -183,6 +196,11 @@ describe("the gate refuses the ways out of the course code", () => {
     "an instantiation expression": `export const p = (Promise<number>).constructor;`,
     "console internals": `export const s = (console as any)._stdout;`,
     "a shorthand property": `export const o = { process };`,
+    "this at the top of the module (the global object in a test run)": `export const g = (this as any).process;`,
+    "this in a top-level arrow function": `const f = () => this; export const g = (f() as any).process;`,
+    "this in a class's extends clause": `export class A extends (this as any).Object {}`,
+    "this in a computed member name": `export class B { [(this as any).x]() {} }`,
+    "this in a namespace": `export namespace N { export const t = this; }`,
   };
 
   for (const [what, code] of Object.entries(attacks)) {

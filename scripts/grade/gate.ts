@@ -12,6 +12,8 @@
  *   deny-list cannot be outgrown by a host that adds globals;
  * - built-ins are called or read, never changed, aliased or passed around (`Math.abs = ...`,
  *   `Object.prototype.x = ...`, `const O = Object`, `Object.defineProperty`, `Object.getPrototypeOf`);
+ * - `this` outside any function or class (vitest runs a module inside an arrow function, where it is the
+ *   global object);
  * - the members that lead from any value to the host: `constructor`, `__proto__`, a built-in's
  *   `prototype`, `caller`, `callee`, `__defineGetter__` and friends, `Error.prepareStackTrace`; written
  *   as `x.constructor`, `x["constructor"]`, `` x[`constructor`] `` or `const { constructor } = x`.
@@ -77,6 +79,7 @@ const ALLOWED_GLOBALS = new Set([
   "BigUint64Array",
   "console",
   "arguments",
+  "structuredClone",
 ]);
 
 /** Plain values: usable anywhere (`arguments` is a plain array-like in strict code). */
@@ -108,7 +111,11 @@ const CONSOLE_METHODS = new Set([
   "time",
   "timeEnd",
   "group",
+  "groupCollapsed",
   "groupEnd",
+  "clear",
+  "countReset",
+  "timeLog",
 ]);
 
 /** `Object.` functions that read or change prototypes and property descriptors. */
@@ -393,6 +400,12 @@ class FileGate {
     }
     if (ts.isDeleteExpression(node)) this.checkTarget(node.expression);
     if (ts.isIdentifier(node)) this.checkIdentifier(node);
+    if (node.kind === ts.SyntaxKind.ThisKeyword && thisIsModuleScope(node)) {
+      this.report(
+        node,
+        "uses `this` outside any function or class: when the tests run the code, that is the global object",
+      );
+    }
     return undefined;
   }
 
@@ -539,6 +552,31 @@ class FileGate {
       }
     }
   }
+}
+
+/**
+ * Whether a `this` is the module's own: outside every function, method, accessor, class body and static
+ * block (arrow functions, computed member names, decorators and `extends` clauses see the outer `this`).
+ * vitest evaluates a module inside an arrow function run as a script, so there it is the global object.
+ */
+function thisIsModuleScope(node: ts.Node): boolean {
+  for (let at: ts.Node = node; at.parent; at = at.parent) {
+    const parent = at.parent;
+    if (ts.isComputedPropertyName(at) || ts.isDecorator(at) || ts.isHeritageClause(at)) continue;
+    if (
+      ts.isFunctionDeclaration(parent) ||
+      ts.isFunctionExpression(parent) ||
+      ts.isMethodDeclaration(parent) ||
+      ts.isConstructorDeclaration(parent) ||
+      ts.isGetAccessorDeclaration(parent) ||
+      ts.isSetAccessorDeclaration(parent) ||
+      ts.isClassStaticBlockDeclaration(parent) ||
+      (ts.isPropertyDeclaration(parent) && parent.initializer === at)
+    ) {
+      return false;
+    }
+  }
+  return true;
 }
 
 const WHY_MEMBER =
