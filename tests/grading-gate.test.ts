@@ -88,7 +88,7 @@ describe("the gate lets honest code through", () => {
         return x;
       }`,
     "Object helpers on own objects, enums, typed arrays and dates": `
-      export enum Init { Random, Ones }
+      export enum Init { Random, Ones, Zeros = Ones + 1 }
       export namespace Helpers { export const two = 2; }
       export function options(opts: { lr?: number } = {}) {
         const merged = Object.assign({ lr: 0.1 }, opts);
@@ -201,6 +201,11 @@ describe("the gate refuses the ways out of the course code", () => {
     "this in a class's extends clause": `export class A extends (this as any).Object {}`,
     "this in a computed member name": `export class B { [(this as any).x]() {} }`,
     "this in a namespace": `export namespace N { export const t = this; }`,
+    "a type-only import standing for a global": `import type { Value as process } from "./engine"; (process as any).exit(0);`,
+    "a type-only specifier standing for a global": `import { type Value as globalThis } from "./engine"; export const g = globalThis;`,
+    "an interface standing for a global": `interface process { exit(): void } (process as any).exit();`,
+    "a namespace of types standing for a global": `namespace process { export type T = 1; } (process as any).exit();`,
+    "overloads without a body standing for a global": `function process(): void; export const p = process;`,
   };
 
   for (const [what, code] of Object.entries(attacks)) {
@@ -224,6 +229,17 @@ describe("the gate refuses the ways out of the course code", () => {
 
   test("a syntax error is refused with its position", () => {
     expect(findings("export const x = (1;")[0]).toBe("1:20 has a syntax error: ')' expected.");
+  });
+
+  test("a name declared at the top of another file without imports does not make a global look declared", () => {
+    const result = gate(
+      new Map([
+        ["analysis.ts", "var process: any;\nvar globalThis: any;\n"],
+        ["engine.ts", "export const x = 1;\nprocess.exit(0);\n"],
+      ]),
+      MODULES,
+    );
+    expect(result.get("engine.ts")?.[0]).toMatchObject({ line: 2, column: 1 });
   });
 
   test("only the files with findings are refused", () => {

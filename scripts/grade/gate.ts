@@ -173,7 +173,15 @@ const MODULE_SPECIFIER = /^\.\/([A-Za-z0-9_-]+?)(\.ts|\.js)?$/;
 /** Parses `text`; a file too deeply nested for the parser's recursion becomes a finding, not a crash. */
 export function parseModule(name: string, text: string): { source?: ts.SourceFile; problem?: Finding } {
   try {
-    return { source: ts.createSourceFile(name, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS) };
+    // Every file is a module, as vitest runs it: a file without imports is not a script whose top-level
+    // names other files would see (`var process` there must not make `process` look declared elsewhere).
+    const options: ts.CreateSourceFileOptions = {
+      languageVersion: ts.ScriptTarget.ES2022,
+      setExternalModuleIndicator: (file) => {
+        (file as { externalModuleIndicator?: unknown }).externalModuleIndicator = true;
+      },
+    };
+    return { source: ts.createSourceFile(name, text, options, true, ts.ScriptKind.TS) };
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     return {
@@ -437,8 +445,7 @@ class FileGate {
     if (!node.exportClause || !ts.isNamedExports(node.exportClause)) return;
     for (const spec of node.exportClause.elements) {
       const symbol = this.checker.getExportSpecifierLocalTargetSymbol(spec);
-      const local = symbol?.declarations?.some((d) => d.getSourceFile().fileName.startsWith("/submission/"));
-      if (!local)
+      if (!(symbol?.declarations ?? []).some(declaresAtRunTime))
         this.report(
           spec,
           `exports \`${(spec.propertyName ?? spec.name).getText(this.source)}\`, which it does not declare`,
@@ -451,8 +458,7 @@ class FileGate {
     const symbol = ts.isShorthandPropertyAssignment(id.parent)
       ? this.checker.getShorthandAssignmentValueSymbol(id.parent)
       : this.checker.getSymbolAtLocation(id);
-    const local = symbol?.declarations?.some((d) => d.getSourceFile().fileName.startsWith("/submission/"));
-    return local ? undefined : id.text;
+    return (symbol?.declarations ?? []).some(declaresAtRunTime) ? undefined : id.text;
   }
 
   private checkIdentifier(id: ts.Identifier): void {
@@ -523,9 +529,7 @@ class FileGate {
     if (!ts.isIdentifier(object)) return false;
     const symbol = this.checker.getSymbolAtLocation(object);
     return (symbol?.declarations ?? []).some(
-      (d) =>
-        (ts.isClassDeclaration(d) || ts.isFunctionDeclaration(d)) &&
-        d.getSourceFile().fileName.startsWith("/submission/"),
+      (d) => (ts.isClassDeclaration(d) || ts.isFunctionDeclaration(d)) && declaresAtRunTime(d),
     );
   }
 
@@ -577,6 +581,41 @@ function thisIsModuleScope(node: ts.Node): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Whether a declaration of the submission still declares the name once types are erased. A type-only
+ * import, an interface, a namespace holding only types or a function with only overload signatures leave
+ * nothing behind, so a use of that name reaches the global of the same name when the code runs.
+ */
+function declaresAtRunTime(d: ts.Declaration): boolean {
+  if (!d.getSourceFile().fileName.startsWith("/submission/")) return false;
+  if (ts.isImportClause(d)) return !d.isTypeOnly;
+  if (ts.isImportSpecifier(d)) return !d.isTypeOnly && !d.parent.parent.isTypeOnly;
+  if (ts.isNamespaceImport(d)) return !d.parent.isTypeOnly;
+  if (ts.isFunctionDeclaration(d)) return d.body !== undefined;
+  if (ts.isModuleDeclaration(d)) return holdsValues(d);
+  return (
+    ts.isVariableDeclaration(d) ||
+    ts.isParameter(d) ||
+    ts.isBindingElement(d) ||
+    ts.isFunctionExpression(d) ||
+    ts.isClassDeclaration(d) ||
+    ts.isClassExpression(d) ||
+    ts.isEnumDeclaration(d) ||
+    ts.isEnumMember(d)
+  );
+}
+
+/** Whether a namespace is emitted (it holds something besides types). */
+function holdsValues(d: ts.ModuleDeclaration): boolean {
+  const body = d.body;
+  if (!body) return false;
+  if (ts.isModuleDeclaration(body)) return holdsValues(body);
+  if (!ts.isModuleBlock(body)) return false;
+  return body.statements.some((s) =>
+    ts.isModuleDeclaration(s) ? holdsValues(s) : !(ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)),
+  );
 }
 
 const WHY_MEMBER =
