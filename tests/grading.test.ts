@@ -231,6 +231,20 @@ describe("which files run again", () => {
     expect(plan.again).toEqual([a, c]);
   });
 
+  test("a file that failed to load because the gate refused a module it imports is final at once", () => {
+    const [a, b, c] = files;
+    const refused = "src/loss.ts was not run: the grader's safety check refused it (src/loss.ts:1:1: x).";
+    const plan = planFiles(
+      files,
+      expected,
+      outcome([queued(a), end(a, [refused]), queued(b), passed(b), end(b)]),
+      true,
+      context,
+    );
+    expect(plan.done.get(a)?.reason).toMatch(/^The tests could not load the code: src\/loss.ts was not run/);
+    expect(plan.again).toEqual([c]);
+  });
+
   test("on its own, a failed load is final, and the file running when the run stopped gets the reason", () => {
     const [a, b, c] = files;
     const events = [

@@ -93,7 +93,10 @@ export function planFiles(
     if (!end) continue;
     const tests = resultsOf(events, file, context.learnerDir);
     const missing = [...(expected.get(file) ?? [])].filter((key) => !tests.has(key)).length;
+    // A module the gate refused fails the same way anywhere: no need to load it again on its own.
+    const refused = end.errors.length > 0 && end.errors.every((e) => e.includes(REFUSED));
     if (end.errors.length === 0 && missing === 0) done.set(file, { tests });
+    else if (refused) done.set(file, { tests, reason: loadReason(end.errors, context.learnerDir) });
     else if (shared)
       continue; // failed to load or lost results next to other files: judged on its own next
     else if (end.errors.length > 0) {
