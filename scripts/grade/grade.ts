@@ -12,7 +12,7 @@
  *   --no-sandbox        grade even where no sandbox can be made (the submissions' code runs with your rights)
  */
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -71,6 +71,21 @@ export function learnerNames(folders: string[]): string[] {
       }
     }
   });
+}
+
+/** Scratch folders of graders that were killed before they could remove them. */
+function removeStaleScratch(): void {
+  for (const name of readdirSync(os.tmpdir())) {
+    const owner = /^course-grade-(\d+)-\w+$/.exec(name);
+    if (!owner) continue;
+    try {
+      process.kill(Number(owner[1]), 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ESRCH") {
+        rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+      }
+    }
+  }
 }
 
 function table(grades: Grade[], lessonIds: string[]): string {
@@ -140,7 +155,8 @@ async function main(): Promise<number> {
   const out = path.resolve(values.out ?? path.join(ROOT, "reports", "grading"));
   mkdirSync(out, { recursive: true });
   // The copies live outside the course tree: a learner's code never sits next to the course's files.
-  const scratch = mkdtempSync(path.join(os.tmpdir(), "course-grade-"));
+  removeStaleScratch();
+  const scratch = mkdtempSync(path.join(os.tmpdir(), `course-grade-${process.pid}-`));
 
   const started = Date.now();
   let grades: Grade[] = [];

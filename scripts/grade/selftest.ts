@@ -193,7 +193,8 @@ async function killedGraderLeavesNothing(submission: string, out: string): Promi
   const grader: ChildProcess = spawn(
     process.execPath,
     ["--import", "tsx", path.join(ROOT, "scripts", "grade", "grade.ts"), submission, "--out", out, "--timeout", "60"],
-    { cwd: ROOT, stdio: "ignore" },
+    // Its scratch folder, which a killed grader cannot remove, goes in the self-test's own.
+    { cwd: ROOT, stdio: "ignore", env: { ...process.env, TMPDIR: path.dirname(out) } },
   );
   const pid = grader.pid as number;
   const started = Date.now();
