@@ -1,10 +1,22 @@
 /**
- * The grader's pure logic (points, reports) on fabricated results. The grader's real runs, on the hostile
+ * The grader's pure logic (points, reports, names, which files run again) on fabricated results. The grader's real runs, on the hostile
  * fixtures of tests/fixtures/grading, are `npm run grade:selftest` (too slow for npm test).
  */
 import { describe, expect, test } from "vitest";
+import { learnerNames } from "../scripts/grade/grade";
+import { timeBudget } from "../scripts/grade/grader";
 import { isolatedFiles } from "../scripts/grade/isolate";
-import { classroomJson, csvField, feedbackMarkdown, gradebookCsv, junitXml, xmlEscape } from "../scripts/grade/reports";
+import {
+  classroomJson,
+  cleanText,
+  csvField,
+  feedbackMarkdown,
+  gradebookCsv,
+  junitXml,
+  markdownText,
+  xmlEscape,
+} from "../scripts/grade/reports";
+import { planFiles } from "../scripts/grade/runs";
 import {
   type CatalogueLesson,
   gradeLesson,
@@ -14,6 +26,7 @@ import {
   testKey,
   totalGrade,
 } from "../scripts/grade/score";
+import { type Received, type RunOutcome, runningTooLong } from "../scripts/grade/testrun";
 import { checkCsv, checkXml } from "../scripts/grade/wellformed";
 
 const lessonA: CatalogueLesson = {
@@ -126,7 +139,7 @@ describe("reports", () => {
 
   test("the gradebook has a row per learner with points per lesson and the total, quoted safely", () => {
     const csv = gradebookCsv([grade], ["lesson-01", "lesson-02"]);
-    expect(csv).toBe('learner,lesson-01,lesson-02,total\n"\'=ada, ""the"" learner",6.67,0,6.67\n');
+    expect(csv).toBe('learner,source,lesson-01,lesson-02,total\n"\'=ada, ""the"" learner",x,6.67,0,6.67\n');
     expect(checkCsv(csv)).toEqual([]);
     expect(csvField("plain")).toBe("plain");
   });
@@ -201,5 +214,110 @@ describe("isolation", () => {
   test("says why when the submission's markers are missing", () => {
     const built = isolatedFiles("lesson-02", new Map([["m.ts", "no markers at all"]]), reference, ids);
     expect("problem" in built && built.problem).toMatch('has 0 "// BEGIN lesson-02" regions where the course has 1');
+  });
+});
+
+describe("names and text from a submission", () => {
+  test("learners' names are unique, stable whatever the order, and keep accents", () => {
+    const folders = ["class-a/ada", "class-b/ada", "ada-2", "José", "class-c/Ada/src"];
+    const names = learnerNames(folders);
+    expect(new Set(names.map((n) => n.toLowerCase())).size).toBe(folders.length);
+    expect(names[2]).toBe("ada-2");
+    expect(names[3]).toBe("José");
+    expect(names[0]).toMatch(/^ada-[0-9a-f]{6}$/);
+    expect(names[4]).toMatch(/^Ada-[0-9a-f]{6}$/);
+    expect(learnerNames([...folders].reverse()).reverse()).toEqual(names);
+    expect(learnerNames(["we\u001b[31mird\n# name"])).toEqual(["we-31mird-name"]);
+  });
+
+  test("cleaned text has no escape sequences, control characters or bidi marks; markdown shows it as written", () => {
+    expect(cleanText("a\u001b[31mred\u001b[0m\u0007 b\u202e\r\n::error::x")).toBe("ared b\n: :error::x");
+    expect(markdownText("<script>x</script>\n# Owned\n- item *bold* [a](b)")).toBe(
+      "&lt;script&gt;x&lt;/script&gt;\n\\# Owned\n\\- item \\*bold\\* \\[a\\](b)",
+    );
+  });
+});
+
+describe("which files run again", () => {
+  const files = ["lessons/a/a.test.ts", "lessons/b/b.test.ts", "lessons/c/c.test.ts"];
+  const expected = new Map(files.map((f) => [f, new Set([testKey(f, "t")])]));
+  const context = { learnerDir: "/tmp/copy", fileTimeoutMs: 1000, memoryMb: 256, budgetMs: 30_000 };
+  const outcome = (events: Received[], extra: Partial<RunOutcome> = {}): RunOutcome => ({
+    events,
+    exitCode: 1,
+    output: "",
+    timedOut: false,
+    outOfMemory: false,
+    elapsedMs: 0,
+    ...extra,
+  });
+  const queued = (file: string, at = 0): Received => ({ event: "queued", file, at });
+  const passed = (file: string): Received => ({ event: "test", file, name: "t", status: "passed", message: "", at: 0 });
+  const end = (file: string, errors: string[] = []): Received => ({ event: "end", file, errors, at: 0 });
+
+  test("in the shared run, a file that failed to load or never ended is run again, not given 0", () => {
+    const [a, b, c] = files;
+    const plan = planFiles(
+      files,
+      expected,
+      outcome([queued(a), passed(a), end(a), queued(b), end(b, ["boom"])]),
+      true,
+      context,
+    );
+    expect([...plan.done.keys()]).toEqual([a]);
+    expect(plan.again).toEqual([b, c]);
+  });
+
+  test("in the shared run, the file that went over its time limit is the one running: it gets the reason", () => {
+    const [a, b, c] = files;
+    const plan = planFiles(files, expected, outcome([queued(a), queued(b)], { stalledFile: b }), true, context);
+    expect(plan.done.get(b)?.reason).toMatch(/Stopped after 1 s without finishing \(it had not even finished loading/);
+    expect(plan.again).toEqual([a, c]);
+  });
+
+  test("a file that failed to load because the gate refused a module it imports is final at once", () => {
+    const [a, b, c] = files;
+    const refused = "src/loss.ts was not run: the grader's safety check refused it (src/loss.ts:1:1: x).";
+    const plan = planFiles(
+      files,
+      expected,
+      outcome([queued(a), end(a, [refused]), queued(b), passed(b), end(b)]),
+      true,
+      context,
+    );
+    expect(plan.done.get(a)?.reason).toMatch(/^The tests could not load the code: src\/loss.ts was not run/);
+    expect(plan.again).toEqual([c]);
+  });
+
+  test("on its own, a failed load is final, and the file running when the run stopped gets the reason", () => {
+    const [a, b, c] = files;
+    const events = [
+      queued(a),
+      end(a, ["src/loss.ts was not run: the grader's safety check refused it (x)"]),
+      queued(b),
+    ];
+    const plan = planFiles(files, expected, outcome(events, { stalledFile: b }), false, context);
+    expect(plan.done.get(a)?.reason).toMatch(/refused/);
+    expect(plan.done.get(b)?.reason).toMatch(/Stopped after 1 s/);
+    expect(plan.again).toEqual([c]);
+  });
+
+  test("a run in which no file started is not retried file by file", () => {
+    const plan = planFiles(files, expected, outcome([], { output: "vitest could not start" }), true, context);
+    expect(plan.again).toEqual([]);
+    expect(plan.done.get(files[2])?.reason).toMatch(/stopped unexpectedly/);
+  });
+
+  test("only the file that started last is blamed for running too long", () => {
+    const [a, b] = files;
+    expect(runningTooLong([queued(a, 0), queued(b, 900)], 1000, 1500)).toBeUndefined();
+    expect(runningTooLong([queued(a, 0), queued(b, 900)], 1000, 2000)).toBe(b);
+    expect(runningTooLong([queued(a, 0), end(a)], 1000, 5000)).toBeUndefined();
+  });
+
+  test("a submission's time budget is ten times the reference run, at least 30 s", () => {
+    expect(timeBudget(1000, false)).toBe(30_000);
+    expect(timeBudget(5000, false)).toBe(50_000);
+    expect(timeBudget(5000, true)).toBe(100_000);
   });
 });

@@ -10,8 +10,10 @@
  *   --jobs <n>          submissions graded at once (default: one per core)
  *   --typecheck         also list each submission's type errors in its feedback
  *   --github-output     write the result for GitHub Classroom's reporter to $GITHUB_OUTPUT (one submission)
+ *   --no-sandbox        grade even where no sandbox can be made (the submissions' code runs with your rights)
  */
-import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -19,32 +21,79 @@ import cliProgress from "cli-progress";
 import { everyLesson, readManifest } from "../lib/manifest";
 import { ROOT } from "../lib/target";
 import { pool } from "../lib/vitest";
-import { buildCatalogue, courseLessons, DEFAULT_LIMITS, type GradeOptions, gradeSubmission } from "./grader";
-import { classroomJson, feedbackMarkdown, gradebookCsv, junitXml } from "./reports";
+import { removeSupport } from "./cgroup";
+import {
+  buildCatalogue,
+  courseLessons,
+  DEFAULT_LIMITS,
+  type GradeOptions,
+  gradeSubmission,
+  timeBudget,
+} from "./grader";
+import { classroomJson, feedbackMarkdown, gradebookCsv, junitXml, oneLine } from "./reports";
+import { detectSandbox } from "./sandbox";
 import { type Grade, points } from "./score";
 
 const USAGE = `usage: npm run grade -- <submission> [<submission> …] [--out reports/grading] [--isolate] [--bonus]
-       [--timeout 15] [--memory 512] [--jobs ${os.availableParallelism()}] [--typecheck] [--github-output]
+       [--timeout 15] [--memory 512] [--jobs ${os.availableParallelism()}] [--typecheck] [--github-output] [--no-sandbox]
 A submission is a folder holding a learner's copy of the course, or only its src/.`;
 
-/** A learner's name from the folder: its base name (the parent's for a bare src/), safe as a file name. */
+/** A folder's name as a file name: letters (accents kept), digits, ".", "_" and "-"; nothing else. */
+function safeName(name: string): string {
+  const safe = name
+    .normalize("NFC")
+    .replace(/[^\p{L}\p{M}\p{N}._-]+/gu, "-")
+    .replace(/^[.-]+/, "")
+    .replace(/-+$/, "");
+  return Array.from(safe).slice(0, 80).join("") || "learner";
+}
+
+/**
+ * Learners' names from their folders: the base name (the parent's for a bare src/), safe as a file name.
+ * Names that would clash (the same folder name in two places, even differing only in case) get a short
+ * hash of the folder's full path: unique, and the same whatever order the folders are given in.
+ */
 export function learnerNames(folders: string[]): string[] {
-  const used = new Map<string, number>();
-  return folders.map((folder) => {
-    const absolute = path.resolve(folder);
-    const base = path.basename(absolute) === "src" ? path.basename(path.dirname(absolute)) : path.basename(absolute);
-    const safe = base.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[.-]+/, "") || "learner";
-    const seen = used.get(safe) ?? 0;
-    used.set(safe, seen + 1);
-    return seen === 0 ? safe : `${safe}-${seen + 1}`;
+  const absolute = folders.map((folder) => path.resolve(folder));
+  const bases = absolute.map((a) =>
+    safeName(path.basename(a) === "src" ? path.basename(path.dirname(a)) : path.basename(a)),
+  );
+  const count = new Map<string, number>();
+  for (const base of bases) count.set(base.toLowerCase(), (count.get(base.toLowerCase()) ?? 0) + 1);
+  const taken = new Set(bases.filter((b) => count.get(b.toLowerCase()) === 1).map((b) => b.toLowerCase()));
+  return bases.map((base, i) => {
+    if (count.get(base.toLowerCase()) === 1) return base;
+    const hash = createHash("sha256").update(absolute[i]).digest("hex");
+    for (let length = 6; ; length += 2) {
+      const name = `${base}-${hash.slice(0, length)}`;
+      if (!taken.has(name.toLowerCase())) {
+        taken.add(name.toLowerCase());
+        return name;
+      }
+    }
   });
+}
+
+/** Scratch folders of graders that were killed before they could remove them. */
+function removeStaleScratch(): void {
+  for (const name of readdirSync(os.tmpdir())) {
+    const owner = /^course-grade-(\d+)-\w+$/.exec(name);
+    if (!owner) continue;
+    try {
+      process.kill(Number(owner[1]), 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ESRCH") {
+        rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+      }
+    }
+  }
 }
 
 function table(grades: Grade[], lessonIds: string[]): string {
   const withBonus = grades.some((g) => g.bonus);
   const header = ["learner", ...lessonIds.map((id) => id.slice(-2)), "total", ...(withBonus ? ["bonus"] : []), "time"];
   const rows = grades.map((g) => [
-    g.learner,
+    oneLine(g.learner),
     ...g.lessons.map((l) => points(l.score)),
     `${points(g.score)}/${points(g.max)}`,
     ...(g.bonus ? [`${points(g.bonus.score)}/${points(g.bonus.max)}`] : []),
@@ -91,24 +140,80 @@ async function main(): Promise<number> {
     memoryMb: number(values.memory, DEFAULT_LIMITS.memoryMb, "memory"),
   };
   const jobs = number(values.jobs, os.availableParallelism(), "jobs");
+  if (values["github-output"] && (!process.env.GITHUB_OUTPUT || positionals.length !== 1)) {
+    console.error("--github-output needs $GITHUB_OUTPUT (set by GitHub Actions) and exactly one submission.");
+    return 2;
+  }
+  const detected = detectSandbox();
+  const sandbox = values["no-sandbox"] ? undefined : detected.sandbox;
+  if (!detected.sandbox && !values["no-sandbox"]) {
+    console.error(
+      `grade: ${detected.summary}. Refusing to run learners' code without one: install bubblewrap, or pass --no-sandbox to grade anyway (their code then runs with your rights; see docs/grading.md).`,
+    );
+    return 2;
+  }
+  console.error(
+    `grade: ${sandbox ? detected.summary : "no sandbox (--no-sandbox): the submissions' code runs with your rights, guarded only by the static gate"}`,
+  );
   const out = path.resolve(values.out ?? path.join(ROOT, "reports", "grading"));
   mkdirSync(out, { recursive: true });
-  const scratch = path.join(ROOT, ".course", "grade", `run-${process.pid}-${Date.now()}`);
-  const options: GradeOptions = {
-    limits,
-    isolate: values.isolate ?? false,
-    scratch,
-    typecheck: values.typecheck ?? false,
-  };
+  // The copies live outside the course tree: a learner's code never sits next to the course's files.
+  removeStaleScratch();
+  const scratch = mkdtempSync(path.join(os.tmpdir(), `course-grade-${process.pid}-`));
 
   const started = Date.now();
-  const { manifest, lessons } = courseLessons(readManifest());
-  // Without --bonus only the core is graded; with it, the bonus lessons too, marked so they are added up apart.
-  const graded = { ...manifest, lessons: values.bonus ? everyLesson(manifest) : manifest.lessons };
-  const catalogue = await buildCatalogue(graded, lessons, limits);
-  const lessonIds = catalogue.map((l) => l.id);
-  const names = learnerNames(positionals);
+  let grades: Grade[] = [];
+  let lessonIds: string[] = [];
+  try {
+    const { manifest, lessons } = courseLessons(readManifest());
+    // Without --bonus only the core is graded; with it, the bonus lessons too, marked so they are added up apart.
+    const graded = { ...manifest, lessons: values.bonus ? everyLesson(manifest) : manifest.lessons };
+    const isolate = values.isolate ?? false;
+    const { catalogue, referenceMs } = await buildCatalogue(graded, lessons, {
+      limits,
+      scratch,
+      sandbox,
+    });
+    lessonIds = catalogue.map((l) => l.id);
+    const options: GradeOptions = {
+      limits,
+      isolate,
+      scratch,
+      typecheck: values.typecheck ?? false,
+      sandbox,
+      budgetMs: timeBudget(referenceMs, isolate, limits.timeoutMs),
+    };
+    grades = await gradeAll(positionals, catalogue, options, out, jobs);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+    if (sandbox?.cgroups) removeSupport(sandbox.cgroups);
+  }
 
+  writeFileSync(path.join(out, "gradebook.csv"), gradebookCsv(grades, lessonIds));
+  console.log(table(grades, lessonIds));
+  for (const g of grades.filter((g) => g.notes.length > 0)) {
+    console.log(`\n${oneLine(g.learner)}:\n${g.notes.map((n) => `  - ${oneLine(n)}`).join("\n")}`);
+  }
+  console.log(
+    `\nGraded ${grades.length} submission(s) in ${((Date.now() - started) / 1000).toFixed(1)} s. Reports in ${path.relative(process.cwd(), out) || "."}/ (gradebook.csv, <learner>.json/.md/.xml).`,
+  );
+  // Written once, by the grader, after every run is over: nothing the submission ran could reach this file.
+  const target = process.env.GITHUB_OUTPUT;
+  if (values["github-output"] && target) {
+    appendFileSync(target, `result=${Buffer.from(classroomJson(grades[0])).toString("base64")}\n`);
+  }
+  return 0;
+}
+
+/** Grades the submissions, `jobs` at a time; each task ends with a grade (it never throws), so all are waited for. */
+async function gradeAll(
+  positionals: string[],
+  catalogue: Awaited<ReturnType<typeof buildCatalogue>>["catalogue"],
+  options: GradeOptions,
+  out: string,
+  jobs: number,
+): Promise<Grade[]> {
+  const names = learnerNames(positionals);
   const interactive = process.stderr.isTTY && positionals.length > 1;
   const bar = interactive
     ? new cliProgress.SingleBar(
@@ -121,15 +226,18 @@ async function main(): Promise<number> {
     : undefined;
   bar?.start(positionals.length, 0, { last: "-" });
   let done = 0;
-  let grades: Grade[];
   try {
-    grades = await pool(
+    return await pool(
       positionals.map((folder, i) => async () => {
         const grade = await gradeSubmission(folder, names[i], catalogue, options);
-        writeReports(out, grade);
+        try {
+          writeReports(out, grade);
+        } catch (error) {
+          grade.notes.push(`Its reports could not be written: ${(error as Error).message}`);
+        }
         done++;
         const bonus = grade.bonus ? ` + ${points(grade.bonus.score)}/${points(grade.bonus.max)} bonus` : "";
-        const summary = `${grade.learner} ${points(grade.score)}/${points(grade.max)}${bonus}`;
+        const summary = `${oneLine(grade.learner)} ${points(grade.score)}/${points(grade.max)}${bonus}`;
         if (bar) bar.update(done, { last: summary });
         else if (positionals.length > 1) console.error(`[${done}/${positionals.length}] ${summary}`);
         return grade;
@@ -138,26 +246,7 @@ async function main(): Promise<number> {
     );
   } finally {
     bar?.stop();
-    rmSync(scratch, { recursive: true, force: true });
   }
-  writeFileSync(path.join(out, "gradebook.csv"), gradebookCsv(grades, lessonIds));
-  console.log(table(grades, lessonIds));
-  for (const g of grades.filter((g) => g.notes.length > 0)) {
-    console.log(`\n${g.learner}:\n${g.notes.map((n) => `  - ${n.replace(/\n/g, "\n    ")}`).join("\n")}`);
-  }
-  console.log(
-    `\nGraded ${grades.length} submission(s) in ${((Date.now() - started) / 1000).toFixed(1)} s. Reports in ${path.relative(process.cwd(), out) || "."}/ (gradebook.csv, <learner>.json/.md/.xml).`,
-  );
-
-  if (values["github-output"]) {
-    const target = process.env.GITHUB_OUTPUT;
-    if (!target || grades.length !== 1) {
-      console.error("--github-output needs $GITHUB_OUTPUT (set by GitHub Actions) and exactly one submission.");
-      return 2;
-    }
-    appendFileSync(target, `result=${Buffer.from(classroomJson(grades[0])).toString("base64")}\n`);
-  }
-  return 0;
 }
 
 function parse() {
@@ -172,6 +261,7 @@ function parse() {
       jobs: { type: "string" },
       typecheck: { type: "boolean" },
       "github-output": { type: "boolean" },
+      "no-sandbox": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -1,20 +1,22 @@
 /**
- * Grades submissions: runs the course's pristine tests against a sanitized copy of each submission's
- * `src/`, in child processes with a wall-clock limit and a memory limit, and turns the results into points.
+ * Grades submissions: reads a submission's course files, passes its exercise files through the static
+ * gate (gate.ts), copies what may run into a scratch folder outside the course, runs the course's pristine
+ * tests on that copy in the sandbox (runs.ts, testrun.ts, sandbox.ts) and turns the results into points.
  *
- * One vitest run per submission grades every lesson (fast). If that run is killed (a loop, a heap blow-up,
- * a crashed worker), the test files it did not finish are run again one by one, each with its own time
- * limit, so a lesson that hangs costs its own points and no others.
+ * The course's provided files (its helpers, with no exercise in them: the random generator, the gradient
+ * checker the tests call, ...) are always the course's own: a submission cannot change how it is checked.
  */
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { type Lesson, listLessons } from "../lib/lessons";
 import { type Manifest, manifestProblems } from "../lib/manifest";
-import { courseFileNames, SOLUTIONS, writeCourseFiles } from "../lib/starter";
-import type { StreamEvent } from "../lib/stream-reporter";
+import { parseRegions, regionsOf } from "../lib/regions";
+import { courseFileNames, generateStarter, SOLUTIONS, writeCourseFiles } from "../lib/starter";
 import { ROOT } from "../lib/target";
-import { type RunOutcome, runTests } from "../lib/vitest";
+import { type Finding, gate } from "./gate";
 import { isolatedFiles } from "./isolate";
+import { type FileRun, REFUSED, runSafely } from "./runs";
+import type { Sandbox } from "./sandbox";
 import {
   type CatalogueLesson,
   type CatalogueTest,
@@ -25,28 +27,41 @@ import {
   testKey,
   totalGrade,
 } from "./score";
-import { readSubmission, type Submission, syntaxErrors, typeErrors } from "./submission";
+import { readSubmission, typeErrors } from "./submission";
+import { runVitest } from "./testrun";
 
 export interface Limits {
-  /** Wall-clock limit for one test file run on its own; a run of every file gets twice as long. */
+  /** Time one test file may take, from the moment it starts loading to its end. */
   timeoutMs: number;
-  /** Heap limit of each test process, in megabytes. */
+  /** Heap limit of the test process, in megabytes. */
   memoryMb: number;
 }
 
 export const DEFAULT_LIMITS: Limits = { timeoutMs: 15_000, memoryMb: 512 };
 
-/** What the output of a run may keep: enough to explain a crash, not enough to flood memory. */
-const OUTPUT_LIMIT = 64 * 1024;
-
 export interface GradeOptions {
   limits: Limits;
   /** Grade each lesson with the reference code for every other lesson's regions. */
   isolate: boolean;
-  /** Where the sanitized copies go (inside the course, so `@course` resolves them like src/). */
+  /** Where the copies go: a folder outside the course tree. */
   scratch: string;
   /** Also type-check each submission (notes only: vitest runs code without type checking). */
   typecheck: boolean;
+  /** The sandbox each run goes in, or undefined when the instructor chose `--no-sandbox`. */
+  sandbox: Sandbox | undefined;
+  /** Time all of one submission's runs may take together (see timeBudget). */
+  budgetMs: number;
+  /** The static gate, on unless the self-test proves what the sandbox holds on its own. */
+  gate?: boolean;
+}
+
+/**
+ * A submission's time budget: ten times the reference's run, at least 30 s, and at least three per-file
+ * limits (so that one or two files stopped at their limit do not cost the lessons after them); twice that
+ * with --isolate, which runs each lesson again.
+ */
+export function timeBudget(referenceMs: number, isolate: boolean, fileTimeoutMs = 0): number {
+  return Math.max(30_000, 10 * referenceMs, 3 * fileTimeoutMs) * (isolate ? 2 : 1);
 }
 
 /** Lessons of the manifest that have a folder, in order; throws if manifest and folders disagree. */
@@ -56,176 +71,92 @@ export function courseLessons(manifest: Manifest, lessons = listLessons()): { ma
   return { manifest, lessons };
 }
 
-const relative = (file: string) => path.relative(ROOT, file).split(path.sep).join("/");
+interface CourseModules {
+  names: string[];
+  exercises: Set<string>;
+  provided: Map<string, string>;
+}
+let modulesCache: CourseModules | undefined;
+
+/** The course's module files: the exercise files (with regions) and the provided ones, with their text. */
+export function courseModules(): CourseModules {
+  if (modulesCache) return modulesCache;
+  const names = courseFileNames(SOLUTIONS);
+  const ids = new Set(listLessons().map((l) => l.id));
+  const starter = generateStarter();
+  const exercises = new Set<string>();
+  const provided = new Map<string, string>();
+  for (const name of names) {
+    const text = readFileSync(path.join(SOLUTIONS, name), "utf8");
+    if (regionsOf(parseRegions(text, `solutions/${name}`, ids)).length > 0) exercises.add(name);
+    else provided.set(name, starter.get(name) ?? text);
+  }
+  modulesCache = { names, exercises, provided };
+  return modulesCache;
+}
 
 /**
- * Runs the course's tests against solutions/ to learn which tests grade which lesson.
- * Every one of them must pass there, or the course itself is broken and grading stops.
+ * Writes `files` as a learner's copy in a new folder under `scratch`: `<folder>/src/` and the course's
+ * tsconfig.json beside it (vitest compiles the copy with the course's settings). Returns the folder.
+ */
+function writeCopy(scratch: string, files: Map<string, string>): string {
+  mkdirSync(scratch, { recursive: true });
+  const dir = mkdtempSync(path.join(scratch, "copy-"));
+  writeCourseFiles(path.join(dir, "src"), files);
+  copyFileSync(path.join(ROOT, "tsconfig.json"), path.join(dir, "tsconfig.json"));
+  return dir;
+}
+
+/**
+ * Runs the course's tests against the reference, in the sandbox and exactly as a submission's first run,
+ * to learn which tests grade which lesson and how long a right submission takes. Every test must pass
+ * there, or the course (or the sandbox) is broken and grading stops.
  */
 export async function buildCatalogue(
   manifest: Manifest,
   lessons: Lesson[],
-  limits: Limits,
-): Promise<CatalogueLesson[]> {
+  options: Pick<GradeOptions, "limits" | "scratch" | "sandbox">,
+): Promise<{ catalogue: CatalogueLesson[]; referenceMs: number }> {
   const byId = new Map(lessons.map((l) => [l.id, l]));
   const folders = manifest.lessons.map((l) => `lessons/${byId.get(l.id)?.folder}/`);
-  const outcome = await runTests({
-    target: "solutions",
-    filters: folders,
-    maxWorkers: 2,
-    isolate: false,
-    silent: true,
-    streamResults: true,
-    timeoutMs: limits.timeoutMs * 4,
-    maxOutputChars: OUTPUT_LIMIT,
-  });
-  const tests = (outcome.stream ?? []).filter((e) => e.event === "test");
-  const broken = tests.filter((e) => e.status !== "passed");
-  if (tests.length === 0 || broken.length > 0 || outcome.exitCode !== 0) {
-    throw new Error(
-      `The course's own tests do not all pass against solutions/, so nothing can be graded fairly.\n${
-        broken.map((t) => `  ${relative(t.file)}: ${t.name}`).join("\n") || outcome.output.slice(-2000)
-      }`,
+  const reference = new Map(courseFileNames(SOLUTIONS).map((n) => [n, readFileSync(path.join(SOLUTIONS, n), "utf8")]));
+  const dir = writeCopy(options.scratch, reference);
+  try {
+    const outcome = await runVitest(
+      {
+        learnerDir: dir,
+        files: folders,
+        isolate: false,
+        fileTimeoutMs: options.limits.timeoutMs * 4,
+        timeoutMs: 5 * 60_000,
+        memoryMb: options.limits.memoryMb,
+      },
+      options.sandbox,
     );
-  }
-  return manifest.lessons.map((entry) => {
-    const folder = `lessons/${byId.get(entry.id)?.folder}/`;
-    const mine: CatalogueTest[] = tests
-      .map((t) => ({ file: relative(t.file), name: t.name }))
-      .filter((t) => t.file.startsWith(folder))
-      .sort((a, b) => a.file.localeCompare(b.file));
-    if (mine.length === 0) throw new Error(`${entry.id} has no tests: it cannot be graded.`);
-    return { ...entry, files: [...new Set(mine.map((t) => t.file))], tests: mine };
-  });
-}
-
-/** Results of one test file in a submission's run. */
-interface FileRun {
-  tests: Map<string, Observed>;
-  /** Why the file's tests did not all run or load, for the feedback. */
-  reason?: string;
-}
-
-/** Makes a message about the scratch copy read like one about the learner's own `src/`. */
-function forLearner(message: string, target: string): string {
-  return message.split(`${target}/`).join("src/").split(`${ROOT}/`).join("").trim();
-}
-
-function loadReason(errors: string[], target: string): string {
-  const text = forLearner(errors.join("\n"), target);
-  if (/process\.exit/.test(text)) {
-    return `The code called process.exit() while the tests ran, so they could not finish: ${firstLine(text)} Remove the process.exit call from src/.`;
-  }
-  if (/Transform failed|SyntaxError|Unexpected token|Expected/.test(text)) {
-    return `The tests could not load the code: it has a syntax error. ${firstLine(text)}`;
-  }
-  return `The tests could not load the code (it threw while being imported): ${firstLine(text)}`;
-}
-
-function firstLine(text: string): string {
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
-  return lines.slice(0, 3).join(" ").slice(0, 400);
-}
-
-function crashReason(outcome: RunOutcome, limits: Limits): string {
-  if (outcome.stalledFile) {
-    return `Stopped after ${limits.timeoutMs / 1000} s without finishing: an infinite loop, or code far too slow? Tests that finished before the stop keep their result; the others get no credit.`;
-  }
-  if (outcome.timedOut) {
-    return "The test run was stopped: it did not finish within its time limit, not even starting this lesson's tests.";
-  }
-  if (/heap out of memory|Reached heap limit|Allocation failed/i.test(outcome.output)) {
-    return `Ran out of memory (the limit is ${limits.memoryMb} MB): something allocates without bound, like an array that grows forever or a graph walk that never ends.`;
-  }
-  return `The test process stopped unexpectedly (exit code ${outcome.exitCode}) before these tests finished: ${firstLine(outcome.output.slice(-600))}`;
-}
-
-function observation(status: "passed" | "failed" | "skipped", message: string, target: string): Observed {
-  if (status === "skipped") return { status: "failed", message: "This test was skipped, so it earns nothing." };
-  return { status, message: forLearner(message, target) };
-}
-
-/** Collects the finished files of a run from its stream. */
-function finishedFiles(events: StreamEvent[], target: string): Map<string, FileRun> {
-  const runs = new Map<string, FileRun>();
-  const pending = new Map<string, Map<string, Observed>>();
-  for (const e of events) {
-    const file = relative(e.file);
-    if (e.event === "start") pending.set(file, new Map());
-    if (e.event === "test") {
-      const tests = pending.get(file) ?? new Map<string, Observed>();
-      pending.set(file, tests);
-      tests.set(testKey(file, e.name), observation(e.status, e.message, target));
+    const tests = outcome.events.filter((e) => e.event === "test");
+    const broken = tests.filter((e) => e.status !== "passed");
+    const failedFiles = outcome.events.filter((e) => e.event === "end" && e.errors.length > 0);
+    if (tests.length === 0 || broken.length > 0 || failedFiles.length > 0 || outcome.exitCode !== 0) {
+      throw new Error(
+        `The course's own tests do not all pass against solutions/${options.sandbox ? " in the sandbox" : ""}, so nothing can be graded fairly.\n${
+          broken.map((t) => `  ${t.file}: ${t.event === "test" ? t.name : ""}`).join("\n") ||
+          outcome.output.slice(-2000)
+        }`,
+      );
     }
-    if (e.event === "end") {
-      const tests = pending.get(file) ?? new Map<string, Observed>();
-      runs.set(file, { tests, reason: e.errors.length > 0 ? loadReason(e.errors, target) : undefined });
-      pending.delete(file);
-    }
+    const catalogue = manifest.lessons.map((entry) => {
+      const folder = `lessons/${byId.get(entry.id)?.folder}/`;
+      const mine: CatalogueTest[] = tests
+        .map((t) => ({ file: t.file, name: t.event === "test" ? t.name : "" }))
+        .filter((t) => t.file.startsWith(folder))
+        .sort((a, b) => a.file.localeCompare(b.file));
+      if (mine.length === 0) throw new Error(`${entry.id} has no tests: it cannot be graded.`);
+      return { ...entry, files: [...new Set(mine.map((t) => t.file))], tests: mine };
+    });
+    return { catalogue, referenceMs: outcome.elapsedMs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return runs;
-}
-
-/** The tests finished so far in a file the run did not finish (kept when the file is stopped). */
-function partialFile(events: StreamEvent[], file: string, target: string): Map<string, Observed> {
-  const tests = new Map<string, Observed>();
-  for (const e of events) {
-    if (e.event === "test" && relative(e.file) === file)
-      tests.set(testKey(file, e.name), observation(e.status, e.message, target));
-  }
-  return tests;
-}
-
-/** Vitest's start-up is not counted in a file's time limit, but a run that cannot even start is stopped. */
-const STARTUP_ALLOWANCE_MS = 60_000;
-
-const runOptions = (target: string, files: string[], limits: Limits) => ({
-  target,
-  filters: files,
-  maxWorkers: 1,
-  isolate: files.length === 1,
-  silent: true,
-  streamResults: true,
-  fileTimeoutMs: limits.timeoutMs,
-  timeoutMs: STARTUP_ALLOWANCE_MS + limits.timeoutMs * files.length,
-  memoryMb: limits.memoryMb,
-  maxOutputChars: OUTPUT_LIMIT,
-});
-
-/**
- * Runs the test files against `target` safely: all together first, then on its own every file that did
- * not finish (the run crashed or was stopped). `expected` gives each file's test keys, so a file that
- * ends with results missing is run again too. Returns one FileRun per file.
- */
-export async function runSafely(
-  target: string,
-  expected: Map<string, Set<string>>,
-  limits: Limits,
-): Promise<Map<string, FileRun>> {
-  const files = [...expected.keys()];
-  const runs = new Map<string, FileRun>();
-  const absorb = (outcome: RunOutcome, only?: string) => {
-    const events = outcome.stream ?? [];
-    for (const [file, run] of finishedFiles(events, target)) {
-      const missing = [...(expected.get(file) ?? [])].filter((key) => !run.tests.has(key)).length;
-      if (run.reason || missing === 0) runs.set(file, run);
-      else if (only === file) {
-        runs.set(file, { ...run, reason: `${missing} of this lesson's tests reported no result.` });
-      }
-    }
-    const stalled = outcome.stalledFile ? relative(outcome.stalledFile) : undefined;
-    if (stalled && !runs.has(stalled)) {
-      runs.set(stalled, { tests: partialFile(events, stalled, target), reason: crashReason(outcome, limits) });
-    }
-    if (only && !runs.has(only)) {
-      runs.set(only, { tests: partialFile(events, only, target), reason: crashReason(outcome, limits) });
-    }
-  };
-  absorb(await runTests(runOptions(target, files, limits)), files.length === 1 ? files[0] : undefined);
-  for (const file of files.filter((f) => !runs.has(f))) {
-    absorb(await runTests(runOptions(target, [file], limits)), file);
-  }
-  return runs;
 }
 
 function observedOf(
@@ -264,14 +195,53 @@ function expectedTests(lessons: CatalogueLesson[]): Map<string, Set<string>> {
   return expected;
 }
 
-/** The reference files, read once. */
-function referenceFiles(): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const name of courseFileNames(SOLUTIONS)) files.set(name, readFileSync(path.join(SOLUTIONS, name), "utf8"));
-  return files;
+const describeFinding = (name: string, f: Finding) => `src/${name}:${f.line}:${f.column}: ${f.what}`;
+
+/**
+ * The files that may run: the submission's exercise files that pass the gate, a stub that throws in place
+ * of each refused one (so exactly the lessons whose tests import it fail to load), and the course's own
+ * provided files. Notes say what was refused or replaced.
+ */
+function runnableFiles(
+  files: Map<string, string>,
+  modules: CourseModules,
+  useGate: boolean,
+  notes: string[],
+): { files: Map<string, string>; refused: Set<string> } {
+  const exercises = new Map([...files].filter(([name]) => modules.exercises.has(name)));
+  const findings = useGate ? gate(exercises, modules.names) : new Map<string, Finding[]>();
+  const runnable = new Map<string, string>();
+  for (const [name, text] of exercises) {
+    const found = findings.get(name);
+    if (!found) {
+      runnable.set(name, text);
+      continue;
+    }
+    // One finding per line (the first), five at most: enough to find and fix each place.
+    const shown = found.filter((f, i) => found.findIndex((g) => g.line === f.line) === i).slice(0, 5);
+    const first = describeFinding(name, shown[0]);
+    runnable.set(name, `throw new Error(${JSON.stringify(`src/${name} ${REFUSED} (${first}).`)});\n`);
+    notes.push(
+      `src/${name} ${REFUSED}, so the lessons whose tests import it get no credit. Course code only computes: it imports only the course's own modules and uses only plain built-ins.\n${shown
+        .map((f) => `  ${describeFinding(name, f)}`)
+        .join("\n")}`,
+    );
+  }
+  const changed: string[] = [];
+  for (const [name, text] of modules.provided) {
+    runnable.set(name, text);
+    const theirs = files.get(name);
+    if (theirs !== undefined && theirs.replace(/\r\n/g, "\n") !== text) changed.push(`src/${name}`);
+  }
+  if (changed.length > 0) {
+    notes.push(
+      `${changed.join(", ")} ${changed.length === 1 ? "is a file" : "are files"} the course provides: graded with the course's own copy, not the submission's changed one.`,
+    );
+  }
+  return { files: runnable, refused: new Set(findings.keys()) };
 }
 
-/** Grades one submission. Never throws for anything the submission does. */
+/** Grades one submission. Never throws: a failure of any kind becomes the learner's reason. */
 export async function gradeSubmission(
   source: string,
   learner: string,
@@ -279,77 +249,110 @@ export async function gradeSubmission(
   options: GradeOptions,
 ): Promise<Grade> {
   const started = Date.now();
-  const moduleNames = courseFileNames(SOLUTIONS);
-  const submission: Submission = readSubmission(source, learner, moduleNames);
-  const notes = [...submission.notes];
-  const dir = path.join(options.scratch, learner);
-  rmSync(dir, { recursive: true, force: true });
-  const plain = path.join(dir, "src");
-  mkdirSync(plain, { recursive: true });
-  writeCourseFiles(plain, submission.files);
+  const notes: string[] = [];
+  let lessons: LessonGrade[];
+  const folders: string[] = [];
+  try {
+    lessons = await gradeFiles(source, learner, catalogue, options, notes, folders, started + options.budgetMs);
+  } catch (error) {
+    notes.push(`The grader could not grade this submission (${(error as Error).message}): please report it.`);
+    lessons = catalogue.map((l) => gradeLesson(l, new Map(), ["The grader could not run these tests."]));
+  } finally {
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  }
+  // No path of the instructor's machine reaches the learner's feedback.
+  const scrub = (text: string) => text.split(options.scratch).join("<grader's copy>").split(ROOT).join("<course>");
+  for (const lesson of lessons) {
+    lesson.reasons = lesson.reasons.map(scrub);
+    for (const test of lesson.tests) test.message = scrub(test.message);
+  }
+  return totalGrade(learner, source, lessons, notes.map(scrub), Date.now() - started);
+}
 
-  const syntax = syntaxErrors(submission.files);
-  if (syntax.length > 0) {
-    notes.push(
-      `Syntax errors (the lessons whose tests import these files get no credit):\n${syntax.map((s) => `  ${s}`).join("\n")}`,
-    );
-  } else if (options.typecheck && submission.files.size > 0) {
-    const types = typeErrors(plain, [...submission.files.keys()]);
-    if (types.length > 0) {
-      notes.push(
-        `Type errors (tsc would reject these; the tests run the code without type checking, so they cost points only where a test fails):\n${types
-          .slice(0, 10)
-          .map((s) => `  ${s}`)
-          .join("\n")}`,
+async function gradeFiles(
+  source: string,
+  learner: string,
+  catalogue: CatalogueLesson[],
+  options: GradeOptions,
+  notes: string[],
+  folders: string[],
+  deadline: number,
+): Promise<LessonGrade[]> {
+  const modules = courseModules();
+  const submission = readSubmission(source, learner, modules.names, new Set(modules.provided.keys()));
+  notes.push(...submission.notes);
+  const { files, refused } = runnableFiles(submission.files, modules, options.gate ?? true, notes);
+  const plain = writeCopy(options.scratch, files);
+  folders.push(plain);
+
+  if (options.typecheck && submission.files.has("engine.ts") && refused.size === 0) {
+    try {
+      const types = typeErrors(
+        path.join(plain, "src"),
+        [...submission.files.keys()].filter((n) => files.has(n)),
       );
+      if (types.length > 0) {
+        notes.push(
+          `Type errors (tsc would reject these; the tests run the code without type checking, so they cost points only where a test fails):\n${types
+            .slice(0, 10)
+            .map((s) => `  ${s}`)
+            .join("\n")}`,
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
     }
   }
 
-  const files = catalogue.flatMap((l) => l.files);
+  const context = {
+    fileTimeoutMs: options.limits.timeoutMs,
+    memoryMb: options.limits.memoryMb,
+    sandbox: options.sandbox,
+    deadline,
+    budgetMs: options.budgetMs,
+  };
   let runs: Map<string, FileRun>;
-  if (!submission.files.has("engine.ts")) {
-    // Without the engine nothing can load; say so instead of running.
-    const reason = "src/engine.ts is missing, so no lesson's tests can load.";
-    runs = new Map(files.map((f) => [f, { tests: new Map(), reason }]));
+  if (!submission.files.has("engine.ts") || refused.has("engine.ts")) {
+    // Without a runnable engine nothing can load; say so instead of running.
+    const reason = refused.has("engine.ts")
+      ? `The tests could not load the code: src/engine.ts ${REFUSED} (see the notes above).`
+      : "src/engine.ts is missing, so no lesson's tests can load.";
+    runs = new Map(catalogue.flatMap((l) => l.files).map((f) => [f, { tests: new Map(), reason }]));
   } else {
-    runs = await runSafely(relative(plain), expectedTests(catalogue), options.limits);
+    runs = await runSafely(expectedTests(catalogue), { ...context, learnerDir: plain });
   }
   let lessons = catalogue.map((l) => lessonGrade(l, runs, false));
 
   if (options.isolate) {
-    lessons = await isolateLessons(lessons, submission, catalogue, dir, options, notes);
-  }
-  rmSync(dir, { recursive: true, force: true });
-  return totalGrade(learner, source, lessons, notes, Date.now() - started);
-}
-
-async function isolateLessons(
-  plain: LessonGrade[],
-  submission: Submission,
-  catalogue: CatalogueLesson[],
-  dir: string,
-  options: GradeOptions,
-  notes: string[],
-): Promise<LessonGrade[]> {
-  const reference = referenceFiles();
-  const ids = new Set(listLessons().map((l) => l.id));
-  const result: LessonGrade[] = [];
-  for (const [i, lesson] of catalogue.entries()) {
-    if (plain[i].score === plain[i].max) {
-      result.push(plain[i]);
-      continue;
+    const reference = new Map(modules.names.map((n) => [n, readFileSync(path.join(SOLUTIONS, n), "utf8")]));
+    const ids = new Set(listLessons().map((l) => l.id));
+    const result: LessonGrade[] = [];
+    for (const [i, lesson] of catalogue.entries()) {
+      if (lessons[i].score === lessons[i].max) {
+        result.push(lessons[i]);
+        continue;
+      }
+      const built = isolatedFiles(lesson.id, submission.files, reference, ids);
+      if ("problem" in built) {
+        notes.push(`${lesson.id} could not be graded in isolation (${built.problem}): it got the plain grade.`);
+        result.push(lessons[i]);
+        continue;
+      }
+      // The lesson's own regions are the learner's code: they pass the gate before they run.
+      const isolatedNotes: string[] = [];
+      const isolated = runnableFiles(built.files, modules, options.gate ?? true, isolatedNotes);
+      if (isolated.refused.size > 0) {
+        notes.push(`${lesson.id} could not be graded in isolation (its code was refused): it got the plain grade.`);
+        result.push(lessons[i]);
+        continue;
+      }
+      const dir = writeCopy(options.scratch, isolated.files);
+      folders.push(dir);
+      const lessonRuns = await runSafely(expectedTests([lesson]), { ...context, learnerDir: dir });
+      const graded = lessonGrade(lesson, lessonRuns, true);
+      result.push(graded.score > lessons[i].score ? graded : lessons[i]);
     }
-    const built = isolatedFiles(lesson.id, submission.files, reference, ids);
-    if ("problem" in built) {
-      notes.push(`${lesson.id} could not be graded in isolation (${built.problem}): it got the plain grade.`);
-      result.push(plain[i]);
-      continue;
-    }
-    const target = path.join(dir, lesson.id);
-    writeCourseFiles(target, built.files);
-    const runs = await runSafely(relative(target), expectedTests([lesson]), options.limits);
-    const isolated = lessonGrade(lesson, runs, true);
-    result.push(isolated.score > plain[i].score ? isolated : plain[i]);
+    lessons = result;
   }
-  return result;
+  return lessons;
 }

@@ -5,9 +5,60 @@
  *   <learner>.xml   JUnit XML, for CI dashboards
  *   gradebook.csv   one row per learner: points per lesson and the total
  * Bonus lessons (graded with --bonus) are reported on their own: the core's total and max stay 100.
- * Messages come from assertions and errors, never from test code.
+ * Messages come from assertions and errors, never from test code. Everything a submission can put in a
+ * report (its folder's name, its error messages, the names of its files) is cleaned first: control
+ * characters and terminal escape sequences dropped, and in markdown every character with a meaning
+ * escaped, so feedback shows the text as written and never runs or renders it.
  */
+import { stripVTControlCharacters } from "node:util";
 import { type Grade, type LessonGrade, points } from "./score";
+
+/**
+ * Text without terminal escape sequences, control characters (newlines and tabs kept), bidirectional
+ * overrides (which reorder how text reads), and without a "::" at a line's start (a GitHub Actions command
+ * when a log prints it).
+ */
+export function cleanText(text: string): string {
+  return Array.from(stripVTControlCharacters(text).replace(/\r\n?/g, "\n"))
+    .filter((ch) => !isHidden(ch.codePointAt(0) ?? 0))
+    .join("")
+    .replace(/^::/gm, ": :");
+}
+
+/** Control characters (but newline and tab), DEL, C1 controls, and the marks that reorder bidirectional text. */
+export function isHidden(code: number): boolean {
+  return (
+    (code < 0x20 && code !== 0x0a && code !== 0x09) ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x200e ||
+    code === 0x200f ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
+
+/** One line of text for a terminal or a table cell: cleaned, newlines and tabs as spaces. */
+export function oneLine(text: string): string {
+  return cleanText(text).replace(/[\n\t]+/g, " ");
+}
+
+/** Cleaned text that markdown shows as written: markdown's and HTML's special characters escaped. */
+export function markdownText(text: string): string {
+  // A list marker or a heading underline only means something at the start of a line.
+  return cleanText(text)
+    .split("\n")
+    .map((line) => markdownInline(line).replace(/^(\s*)([-+=]|\d+[.)])/, "$1\\$2"))
+    .join("\n");
+}
+
+/** The same, for text inside a line (a title, a table cell): on one line, nothing to do at line starts. */
+export function markdownInline(text: string): string {
+  return oneLine(text)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/[\\`*_[\]#|~]/g, "\\$&");
+}
 
 /** Long messages (a huge diff, a flood of output) are cut to this many characters. */
 export const MESSAGE_LIMIT = 800;
@@ -27,7 +78,7 @@ export function classroomJson(grade: Grade): string {
       status: t.status === "passed" ? "pass" : "fail",
       score: t.score / 100,
       max_score: t.max / 100,
-      message: clip(t.status === "passed" ? "" : t.message),
+      message: clip(t.status === "passed" ? "" : cleanText(t.message)),
       filename: t.file,
       line_no: 0,
       execution_time: "",
@@ -54,16 +105,21 @@ function lessonLine(lesson: LessonGrade): string {
 /** Markdown feedback for the learner. */
 export function feedbackMarkdown(grade: Grade): string {
   const out: string[] = [
-    `# Grade for ${grade.learner}: ${points(grade.score)} / ${points(grade.max)}${bonusText(grade)}`,
+    `# Grade for ${markdownInline(grade.learner)}: ${points(grade.score)} / ${points(grade.max)}${bonusText(grade)}`,
     "",
   ];
   if (grade.notes.length > 0) {
-    out.push("## About this submission", "", ...grade.notes.map((n) => `- ${n}`), "");
+    out.push(
+      "## About this submission",
+      "",
+      ...grade.notes.map((n) => `- ${markdownText(n).replace(/\n/g, "  \n  ")}`),
+      "",
+    );
   }
   out.push("| Lesson | Points | Tests |", "| --- | ---: | ---: |");
   for (const l of grade.lessons) {
     out.push(
-      `| ${lessonName(l)} ${escapeCell(l.title)} | ${points(l.score)} / ${points(l.max)} | ${l.passed} / ${l.total} |`,
+      `| ${lessonName(l)} ${markdownInline(l.title)} | ${points(l.score)} / ${points(l.max)} | ${l.passed} / ${l.total} |`,
     );
   }
   out.push("");
@@ -80,7 +136,7 @@ export function feedbackMarkdown(grade: Grade): string {
       `${lessonLine(lesson)}.${lesson.isolated ? " (Graded in isolation: every other lesson used the reference code.)" : ""}`,
       "",
     );
-    for (const reason of lesson.reasons) out.push(`> ${reason.replace(/\n/g, "\n> ")}`, "");
+    for (const reason of lesson.reasons) out.push(`> ${markdownText(reason).replace(/\n/g, "  \n> ")}`, "");
     const failing = lesson.tests.filter((t) => t.status === "failed");
     if (failing.length === 0) {
       out.push("All tests pass.", "");
@@ -91,9 +147,11 @@ export function feedbackMarkdown(grade: Grade): string {
     const byMessage = new Map<string, string[]>();
     for (const t of failing) byMessage.set(t.message, [...(byMessage.get(t.message) ?? []), t.name]);
     for (const [message, names] of byMessage) {
-      for (const name of names) out.push(`- **${escapeInline(name)}**`);
-      const text = clip(message).trim();
-      if (text) out.push("", "  ```text", ...text.split("\n").map((m) => `  ${m.replace(/```/g, "ʼʼʼ")}`), "  ```", "");
+      for (const name of names) out.push(`- **${markdownInline(name)}**`);
+      // In a fenced block nothing is rendered; a fence inside the message cannot close it early.
+      const text = clip(cleanText(message)).trim();
+      if (text)
+        out.push("", "  ```text", ...text.split("\n").map((m) => `  ${m.replace(/`{3,}|~{3,}/g, "ʼʼʼ")}`), "  ```", "");
     }
     out.push("");
   }
@@ -101,17 +159,9 @@ export function feedbackMarkdown(grade: Grade): string {
   return out.join("\n");
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
-
-function escapeInline(text: string): string {
-  return text.replace(/([*_`[\]\\])/g, "\\$1").replace(/\n/g, " ");
-}
-
 /** Drops characters XML 1.0 cannot hold (control characters a hostile submission may print), then escapes. */
 export function xmlEscape(text: string): string {
-  return Array.from(text)
+  return Array.from(cleanText(text))
     .filter((ch) => {
       const c = ch.codePointAt(0) ?? 0;
       return (
@@ -168,15 +218,18 @@ export function junitXml(grade: Grade): string {
 
 /** One CSV field, quoted when needed; a leading = + - @ is defused so a spreadsheet does not run it. */
 export function csvField(value: string | number): string {
-  let text = String(value);
+  let text = typeof value === "string" ? oneLine(value) : String(value);
   if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** `learner,lesson-01,...,total`, one row per learner, points as numbers; a `bonus` column when bonus lessons were graded. */
+/**
+ * `learner,source,lesson-01,...,total`, one row per learner (and the folder graded), points as numbers; a `bonus`
+ * column when bonus lessons were graded.
+ */
 export function gradebookCsv(grades: Grade[], lessonIds: string[]): string {
   const withBonus = grades.some((g) => g.bonus);
-  const rows = [["learner", ...lessonIds, "total", ...(withBonus ? ["bonus"] : [])].map(csvField).join(",")];
+  const rows = [["learner", "source", ...lessonIds, "total", ...(withBonus ? ["bonus"] : [])].map(csvField).join(",")];
   for (const grade of grades) {
     const byId = new Map(grade.lessons.map((l) => [l.id, l]));
     const cells = lessonIds.map((id) => {
@@ -184,7 +237,7 @@ export function gradebookCsv(grades: Grade[], lessonIds: string[]): string {
       return lesson ? points(lesson.score) : "";
     });
     const bonus = withBonus ? [grade.bonus ? points(grade.bonus.score) : ""] : [];
-    rows.push([csvField(grade.learner), ...cells, points(grade.score), ...bonus].join(","));
+    rows.push([csvField(grade.learner), csvField(grade.source), ...cells, points(grade.score), ...bonus].join(","));
   }
   return `${rows.join("\n")}\n`;
 }

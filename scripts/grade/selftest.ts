@@ -1,69 +1,97 @@
 /**
  * `npm run grade:selftest`: grades the hostile submissions of tests/fixtures/grading/ in one batch, through
- * the same pool and child processes as `npm run grade`, and checks that each gets its expected score and
- * reason, that every report is well-formed, and that the course's own files did not change.
+ * the same sandbox, pool and reports as `npm run grade`, and checks:
+ * - each fixture's score, reason and duration, and its learner's name where it says;
+ * - every report is well-formed, holds no control character, no raw HTML, no heading of the submission's
+ *   making, and no path of this machine (the grader's copies, the course);
+ * - the course tree is byte for byte what it was (every file, node_modules included);
+ * - no process a submission started is alive, $GITHUB_OUTPUT and the stream file named in the grader's
+ *   environment are untouched;
+ * - a grader killed outright (SIGKILL) in the middle of a run leaves no process of the run behind.
  *
  * A fixture is a JSON file: a base `src/` (the reference or the starter), find/replace `edits`, extra
- * `files` and `delete`d ones (written into a copy of the course when `copyLessons`), and what to `expect`:
- * the `total` and some `lessons`' points (a number, or "<N" for less than N), and `feedback` phrases.
- * Too slow for `npm test` (a fixture loops until its time limit); .ci/run calls it.
+ * `files` and `delete`d ones (written into a copy of the course when `copyLessons`), the `folder` the
+ * submission sits in (default: the fixture's name), `gate: false` to prove what the sandbox holds on its
+ * own, `typecheck` to grade with --typecheck, `budgetSeconds` to pin the time budget, `slow` to start it first; and what to `expect`: the `total`
+ * and some `lessons`' points (a number, or "<N"), `feedback` phrases, `maxSeconds`, the `learner` name
+ * (a regular expression). Too slow for `npm test`; .ci/run calls it. `npm run grade:selftest -- <word> ...`
+ * grades only the fixtures whose names contain a word (and skips the kill test).
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { readManifest } from "../lib/manifest";
 import { generateStarter, SOLUTIONS, writeCourseFiles } from "../lib/starter";
 import { ROOT } from "../lib/target";
 import { pool } from "../lib/vitest";
-import { buildCatalogue, courseLessons, type GradeOptions, gradeSubmission } from "./grader";
-import { classroomJson, feedbackMarkdown, gradebookCsv, junitXml } from "./reports";
+import { removeGroup } from "./cgroup";
+import { learnerNames } from "./grade";
+import { buildCatalogue, courseLessons, type GradeOptions, gradeSubmission, timeBudget } from "./grader";
+import { classroomJson, feedbackMarkdown, gradebookCsv, isHidden, junitXml, oneLine } from "./reports";
+import { detectSandbox } from "./sandbox";
 import { type Grade, points } from "./score";
-import { checkCsv, checkMarkdown, checkXml } from "./wellformed";
+import { checkCsv, checkMarkdown, checkXml, parseCsv } from "./wellformed";
 
 interface Fixture {
   description: string;
   base: "reference" | "starter";
+  folder?: string;
   copyLessons?: boolean;
   isolate?: boolean;
+  gate?: boolean;
+  typecheck?: boolean;
+  budgetSeconds?: number;
+  slow?: boolean;
   edits?: { file: string; find: string; replace: string }[];
   files?: Record<string, string>;
   delete?: string[];
-  expect: { total?: Expected; lessons?: Record<string, Expected>; feedback?: string[] };
+  expect: {
+    total?: Expected;
+    lessons?: Record<string, Expected>;
+    feedback?: string[];
+    maxSeconds?: number;
+    learner?: string;
+  };
 }
 
 const FIXTURES = path.join(ROOT, "tests", "fixtures", "grading");
 const WORK = path.join(ROOT, ".course", "grade-selftest");
 
-/** Every file the grader must never change, with its hash. */
+/** Every file of the course tree with its hash (or a symlink's target), but the self-test's own reports. */
 function courseFingerprint(): Map<string, string> {
   const hashes = new Map<string, string>();
-  const walk = (relative: string) => {
-    const absolute = path.join(ROOT, relative);
-    if (statSync(absolute).isDirectory()) {
-      for (const name of readdirSync(absolute)) walk(path.join(relative, name));
-    } else {
-      hashes.set(relative, createHash("sha256").update(readFileSync(absolute)).digest("hex"));
+  const skip = new Set([path.join(ROOT, ".course", "grade-selftest")]);
+  const todo = [ROOT];
+  while (todo.length > 0) {
+    const dir = todo.pop() as string;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const absolute = path.join(dir, entry.name);
+      if (skip.has(absolute)) continue;
+      const relative = path.relative(ROOT, absolute);
+      if (entry.isDirectory()) {
+        todo.push(absolute);
+        hashes.set(`${relative}/`, "dir");
+      } else if (entry.isSymbolicLink()) hashes.set(relative, `-> ${readlinkSync(absolute)}`);
+      else hashes.set(relative, createHash("sha256").update(readFileSync(absolute)).digest("hex"));
     }
-  };
-  for (const entry of [
-    "lessons",
-    "solutions",
-    "src",
-    "scripts",
-    "tests",
-    "course.json",
-    "package.json",
-    "vitest.config.ts",
-    "tsconfig.json",
-  ]) {
-    walk(entry);
   }
   return hashes;
 }
 
-/** Builds a fixture's submission folder from the reference or the starter. */
-function build(name: string, fixture: Fixture): string {
-  const dir = path.join(WORK, "submissions", name);
+/** Builds a fixture's submission folder (under `submissions`, outside the course) from the reference or the starter. */
+function build(submissions: string, name: string, fixture: Fixture): string {
+  const dir = path.join(submissions, fixture.folder ?? name);
   const src = path.join(dir, "src");
   const base =
     fixture.base === "starter"
@@ -92,9 +120,9 @@ function meets(got: number, want: Expected): boolean {
   return typeof want === "number" ? Math.abs(got - want) < 0.005 : got < Number(want.slice(1));
 }
 
-function check(name: string, fixture: Fixture, grade: Grade, markdown: string): string[] {
+function check(fixture: Fixture, grade: Grade, markdown: string): string[] {
   const problems: string[] = [];
-  const { total, lessons = {}, feedback = [] } = fixture.expect;
+  const { total, lessons = {}, feedback = [], maxSeconds, learner } = fixture.expect;
   if (total !== undefined && !meets(grade.score / 100, total)) {
     problems.push(`total ${points(grade.score)}, expected ${total}`);
   }
@@ -105,39 +133,162 @@ function check(name: string, fixture: Fixture, grade: Grade, markdown: string): 
   for (const phrase of feedback) {
     if (!markdown.includes(phrase)) problems.push(`feedback does not say "${phrase}"`);
   }
-  return problems.map((p) => `${name}: ${p}`);
+  if (maxSeconds !== undefined && grade.durationMs > maxSeconds * 1000) {
+    problems.push(`took ${(grade.durationMs / 1000).toFixed(1)} s, more than ${maxSeconds} s`);
+  }
+  if (learner !== undefined && !new RegExp(learner, "u").test(grade.learner)) {
+    problems.push(`named ${JSON.stringify(grade.learner)}, expected ${learner}`);
+  }
+  return problems;
+}
+
+/**
+ * What no report may hold: control characters, host paths, and in markdown, outside fenced blocks (where
+ * nothing is rendered), raw HTML or headings of the submission's making.
+ */
+function reportProblems(name: string, text: string, hostPaths: string[]): string[] {
+  const problems: string[] = [];
+  if (Array.from(text).some((ch) => isHidden(ch.codePointAt(0) ?? 0)))
+    problems.push(`${name} holds a control character`);
+  for (const host of hostPaths) if (text.includes(host)) problems.push(`${name} shows the path ${host}`);
+  if (name.endsWith(".md")) {
+    const rendered = text.replace(/^ *```text\n[\s\S]*?^ *```$/gm, "");
+    if (/<[a-z]/i.test(rendered)) problems.push(`${name} holds raw HTML from the submission`);
+    const headings = rendered.split("\n").filter((l) => /^\s{0,3}#/.test(l));
+    const ours = headings.filter((l) => /^# Grade for |^## About this submission$|^## lesson-\d\d: /.test(l));
+    if (ours.length !== headings.length) problems.push(`${name} has a heading the grader did not write`);
+  }
+  return problems;
+}
+
+/** Processes in control groups this grader (`pid`) made for its runs, and leftover groups. */
+function leftovers(pid: number): { processes: number[]; groups: string[] } {
+  const processes: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let groups = "";
+    try {
+      groups = readFileSync(`/proc/${entry}/cgroup`, "utf8");
+    } catch {
+      continue;
+    }
+    if (groups.includes(`/course-grade-${pid}-`)) processes.push(Number(entry));
+  }
+  const groups: string[] = [];
+  const sandbox = detectSandbox().sandbox;
+  for (const parent of sandbox?.cgroups?.parents ?? []) {
+    for (const name of readdirSync(parent))
+      if (name.startsWith(`course-grade-${pid}-`)) groups.push(path.join(parent, name));
+  }
+  return { processes, groups };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts `npm run grade` on a looping submission, kills it with SIGKILL once its sandboxed run is going,
+ * and checks that nothing of the run survives it.
+ */
+async function killedGraderLeavesNothing(submission: string, out: string): Promise<string[]> {
+  const grader: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(ROOT, "scripts", "grade", "grade.ts"), submission, "--out", out, "--timeout", "60"],
+    // Its scratch folder, which a killed grader cannot remove, goes in the self-test's own.
+    { cwd: ROOT, stdio: "ignore", env: { ...process.env, TMPDIR: path.dirname(out) } },
+  );
+  const pid = grader.pid as number;
+  const started = Date.now();
+  let seen = 0;
+  while (Date.now() - started < 60_000) {
+    await sleep(250);
+    seen = leftovers(pid).processes.length;
+    if (seen > 0 && Date.now() - started > 6000) break;
+  }
+  grader.kill("SIGKILL");
+  await new Promise((resolve) => grader.once("exit", resolve));
+  if (seen === 0) return ["kill test: the grader never started a sandboxed run"];
+  let left = leftovers(pid);
+  for (let i = 0; i < 40 && left.processes.length > 0; i++) {
+    await sleep(250);
+    left = leftovers(pid);
+  }
+  const problems = left.processes.map((p) => `kill test: process ${p} of the killed grader's run is still alive`);
+  for (const p of left.processes) {
+    try {
+      process.kill(p, "SIGKILL");
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  for (const group of left.groups) removeGroup(group);
+  return problems;
 }
 
 async function main(): Promise<number> {
+  const totalStart = Date.now();
+  const { sandbox, summary } = detectSandbox();
+  console.log(`grade:selftest: ${summary}`);
+  if (!sandbox && !process.argv.includes("--no-sandbox")) {
+    console.error("grade:selftest needs the sandbox (install bubblewrap), or --no-sandbox to check the rest.");
+    return 1;
+  }
   const before = courseFingerprint();
   rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  const temp = mkdtempSync(path.join(os.tmpdir(), "course-grade-selftest-"));
+  const submissions = path.join(temp, "submissions");
+  const scratch = path.join(temp, "scratch");
+  // Outputs a hostile submission must not reach: the grader's environment names them.
+  const githubOutput = path.join(temp, "github-output");
+  const streamFile = path.join(temp, "stream.jsonl");
+  writeFileSync(githubOutput, "");
+  writeFileSync(streamFile, "");
+  process.env.GITHUB_OUTPUT = githubOutput;
+  process.env.COURSE_STREAM_FILE = streamFile;
+
+  // `npm run grade:selftest -- heap loop` grades only the fixtures whose names contain one of the words.
+  const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
   const names = readdirSync(FIXTURES)
     .filter((n) => n.endsWith(".json"))
     .map((n) => n.slice(0, -".json".length))
+    .filter((n) => only.length === 0 || only.some((word) => n.includes(word)))
     .sort();
   const fixtures = names.map((n) => JSON.parse(readFileSync(path.join(FIXTURES, `${n}.json`), "utf8")) as Fixture);
-  const folders = names.map((n, i) => build(n, fixtures[i]));
+  const folders = names.map((n, i) => build(submissions, n, fixtures[i]));
+  const learners = learnerNames(folders);
 
-  // Short limits keep the looping fixture cheap; the course's tests take well under a second per file.
-  const limits = { timeoutMs: Number(process.env.GRADE_SELFTEST_TIMEOUT ?? 8) * 1000, memoryMb: 256 };
+  // A short per-file limit keeps the looping fixtures cheap; the course's test files take about a second each.
+  const limits = { timeoutMs: Number(process.env.GRADE_SELFTEST_TIMEOUT ?? 6) * 1000, memoryMb: 256 };
   const { manifest, lessons } = courseLessons(readManifest());
   const started = Date.now();
-  const catalogue = await buildCatalogue(manifest, lessons, limits);
-  const options = (isolate: boolean): GradeOptions => ({
+  const { catalogue, referenceMs } = await buildCatalogue(manifest, lessons, { limits, scratch, sandbox });
+  const options = (fixture: Fixture): GradeOptions => ({
     limits,
-    isolate,
-    scratch: path.join(WORK, "scratch"),
-    typecheck: true,
+    isolate: fixture.isolate ?? false,
+    scratch,
+    typecheck: fixture.typecheck ?? false,
+    sandbox,
+    budgetMs: fixture.budgetSeconds
+      ? fixture.budgetSeconds * 1000
+      : timeBudget(referenceMs, fixture.isolate ?? false, limits.timeoutMs),
+    gate: fixture.gate ?? true,
   });
-  const grades = await pool(
-    folders.map(
-      (folder, i) => () => gradeSubmission(folder, names[i], catalogue, options(fixtures[i].isolate ?? false)),
+  // The slow fixtures first, so the quick ones fill the other worker meanwhile.
+  const order = names
+    .map((_, i) => i)
+    .sort((a, b) => Number(fixtures[b].slow ?? false) - Number(fixtures[a].slow ?? false));
+  const graded = await pool(
+    order.map(
+      (i) => async () => [i, await gradeSubmission(folders[i], learners[i], catalogue, options(fixtures[i]))] as const,
     ),
   );
+  const grades: Grade[] = new Array(names.length);
+  for (const [i, grade] of graded) grades[i] = grade;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
   const out = path.join(WORK, "reports");
   mkdirSync(out, { recursive: true });
+  const hostPaths = [temp, ROOT, os.tmpdir() === "/tmp" ? "/tmp/course-grade" : os.tmpdir()];
   const problems: string[] = [];
   grades.forEach((grade, i) => {
     const json = classroomJson(grade);
@@ -153,13 +304,20 @@ async function main(): Promise<number> {
     } catch (error) {
       problems.push(`${grade.learner}: Classroom JSON does not parse: ${(error as Error).message}`);
     }
-    for (const p of checkXml(xml)) problems.push(`${grade.learner}: JUnit XML: ${p}`);
-    for (const p of checkMarkdown(markdown)) problems.push(`${grade.learner}: feedback: ${p}`);
-    problems.push(...check(names[i], fixtures[i], grade, markdown));
-    const mark = check(names[i], fixtures[i], grade, markdown).length === 0 ? "ok " : "BAD";
+    for (const p of checkXml(xml)) problems.push(`${names[i]}: JUnit XML: ${p}`);
+    for (const p of checkMarkdown(markdown)) problems.push(`${names[i]}: feedback: ${p}`);
+    for (const [ext, text] of [
+      ["json", JSON.stringify(JSON.parse(json))],
+      ["md", markdown],
+      ["xml", xml],
+    ]) {
+      problems.push(...reportProblems(`${names[i]}.${ext}`, text, hostPaths));
+    }
+    const mine = check(fixtures[i], grade, markdown);
+    problems.push(...mine.map((p) => `${names[i]}: ${p}`));
     const lessonPoints = grade.lessons.map((l) => points(l.score).padStart(5)).join(" ");
     console.log(
-      `${mark} ${grade.learner.padEnd(26)} ${points(grade.score).padStart(6)}/100 ${(grade.durationMs / 1000).toFixed(1).padStart(5)} s  ${lessonPoints}`,
+      `${mine.length === 0 ? "ok " : "BAD"} ${names[i].padEnd(28)} ${points(grade.score).padStart(6)}/100 ${(grade.durationMs / 1000).toFixed(1).padStart(5)} s  ${lessonPoints}`,
     );
   });
   const csv = gradebookCsv(
@@ -168,6 +326,23 @@ async function main(): Promise<number> {
   );
   writeFileSync(path.join(out, "gradebook.csv"), csv);
   for (const p of checkCsv(csv)) problems.push(`gradebook.csv: ${p}`);
+  const rows = parseCsv(csv).slice(1);
+  if (new Set(rows.map((r) => r[0].toLowerCase())).size !== rows.length)
+    problems.push("gradebook.csv: two rows share a learner");
+  if (rows.some((row, i) => row[1] !== oneLine(folders[i])))
+    problems.push("gradebook.csv: a row's source is not its folder");
+  problems.push(...reportProblems("gradebook.csv", csv, [ROOT]));
+
+  // Nothing a submission did may outlive its grade, or reach the grader's outputs and the course.
+  const left = leftovers(process.pid);
+  for (const p of left.processes) problems.push(`process ${p}, started by a submission, is still alive`);
+  for (const g of left.groups) problems.push(`control group ${g} is left behind`);
+  if (readFileSync(githubOutput, "utf8") !== "") problems.push("$GITHUB_OUTPUT was written during the batch");
+  if (readFileSync(streamFile, "utf8") !== "") problems.push("the stream file named in the environment was written");
+
+  const loop = folders[names.indexOf("infinite-loop")];
+  if (sandbox && loop && only.length === 0)
+    problems.push(...(await killedGraderLeavesNothing(loop, path.join(temp, "killed-out"))));
 
   const after = courseFingerprint();
   for (const [file, hash] of before) {
@@ -175,12 +350,17 @@ async function main(): Promise<number> {
   }
   for (const file of after.keys()) if (!before.has(file)) problems.push(`grading created ${file} in the course`);
 
-  console.log(`\n${grades.length} fixtures graded in ${seconds} s (reports in ${path.relative(ROOT, out)}/).`);
+  console.log(
+    `\n${grades.length} fixtures graded in ${seconds} s (reference run ${(referenceMs / 1000).toFixed(1)} s; reports in ${path.relative(ROOT, out)}/); self-test ${((Date.now() - totalStart) / 1000).toFixed(1)} s in all, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}.`,
+  );
   if (problems.length > 0) {
     console.error(`grade:selftest found ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     return 1;
   }
-  rmSync(path.join(WORK, "submissions"), { recursive: true, force: true });
+  rmSync(temp, { recursive: true, force: true });
   console.log("grade:selftest passed: every hostile submission got its expected score and reason.");
   return 0;
 }

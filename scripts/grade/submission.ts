@@ -38,13 +38,22 @@ function isDirectory(p: string): boolean {
   }
 }
 
-/** Reads a submission; never throws for anything the submission contains. */
-export function readSubmission(dir: string, learner: string, moduleNames: string[]): Submission {
+/**
+ * Reads a submission; never throws for anything the submission contains. The `provided` files (the course's
+ * helpers, with no exercise in them) are read too, but their absence is not worth a note: the grader uses
+ * the course's own copies.
+ */
+export function readSubmission(
+  dir: string,
+  learner: string,
+  moduleNames: string[],
+  provided: ReadonlySet<string> = new Set(),
+): Submission {
   const notes: string[] = [];
   const files = new Map<string, string>();
   const src = findSrc(dir, moduleNames);
   if (!src) {
-    notes.push(`No src/ folder (and no course files like engine.ts) in ${dir}: nothing to grade.`);
+    notes.push("No src/ folder (and no course files like engine.ts) in the submission: nothing to grade.");
     return { learner, source: dir, files, notes };
   }
   const shown = src === dir ? "" : "src/";
@@ -54,7 +63,7 @@ export function readSubmission(dir: string, learner: string, moduleNames: string
     try {
       stat = lstatSync(file);
     } catch {
-      notes.push(`${shown}${name} is missing: the lessons that use it cannot pass.`);
+      if (!provided.has(name)) notes.push(`${shown}${name} is missing: the lessons that use it cannot pass.`);
       continue;
     }
     if (!stat.isFile()) {
@@ -140,20 +149,6 @@ function ignoredCourseFiles(dir: string): string[] {
     );
   }
   return notes;
-}
-
-/** Syntax errors, as `src/file:line:col: message`, found without running anything. */
-export function syntaxErrors(files: Map<string, string>): string[] {
-  const errors: string[] = [];
-  for (const [name, text] of files) {
-    const out = ts.transpileModule(text, {
-      fileName: name,
-      reportDiagnostics: true,
-      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
-    });
-    for (const d of out.diagnostics ?? []) errors.push(describe(d, name));
-  }
-  return errors;
 }
 
 /**

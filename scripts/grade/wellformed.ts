@@ -65,14 +65,14 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** CSV: every row has as many fields as the header; every field but the first is a number. */
-export function checkCsv(csv: string): string[] {
+/** CSV: every row has as many fields as the header; every field after the first `textColumns` is a number. */
+export function checkCsv(csv: string, textColumns = 2): string[] {
   const problems: string[] = [];
   if (!csv.endsWith("\n")) problems.push("no final newline");
   const [header, ...rows] = parseCsv(csv);
   rows.forEach((row, i) => {
     if (row.length !== header.length) problems.push(`row ${i + 2} has ${row.length} fields, not ${header.length}`);
-    for (const cell of row.slice(1))
+    for (const cell of row.slice(textColumns))
       if (cell !== "" && !Number.isFinite(Number(cell))) problems.push(`row ${i + 2}: "${cell}" is not a number`);
   });
   return problems;
