@@ -16,11 +16,10 @@ export abstract class Optimizer {
   /** The parameters, in order; the per-parameter state of a subclass is kept in the same order. */
   readonly params: Value[];
 
-  constructor(params: Value[]) {
+  /** `name` is the optimizer's, for messages ("Adam: ..."). */
+  constructor(params: Value[], name: string) {
     if (!Array.isArray(params) || params.length === 0) {
-      throw new RangeError(
-        `${this.constructor.name}: give it the parameters to optimize, like model.parameters(); got none.`,
-      );
+      throw new RangeError(`${name}: give it the parameters to optimize, like model.parameters(); got none.`);
     }
     this.params = params;
   }
@@ -51,7 +50,7 @@ export class SGD extends Optimizer {
   readonly velocity: number[];
 
   constructor(params: Value[], { lr = 1e-3, momentum = 0 }: SGDOptions = {}) {
-    super(params);
+    super(params, "SGD");
     checkPositive(lr, "SGD: lr");
     checkFraction(momentum, "SGD: momentum");
     this.lr = lr;
@@ -88,7 +87,7 @@ export class RMSprop extends Optimizer {
   readonly squareAvg: number[];
 
   constructor(params: Value[], { lr = 1e-2, alpha = 0.99, eps = 1e-8 }: RMSpropOptions = {}) {
-    super(params);
+    super(params, "RMSprop");
     checkPositive(lr, "RMSprop: lr");
     checkFraction(alpha, "RMSprop: alpha");
     checkPositive(eps, "RMSprop: eps");
@@ -131,7 +130,7 @@ export class Adam extends Optimizer {
   t = 0;
 
   constructor(params: Value[], { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8 }: AdamOptions = {}) {
-    super(params);
+    super(params, "Adam");
     checkPositive(lr, "Adam: lr");
     checkFraction(betas[0], "Adam: betas[0]");
     checkFraction(betas[1], "Adam: betas[1]");

@@ -184,7 +184,7 @@ describe("bonus lessons (npm run grade -- --bonus)", () => {
     expect(feedbackMarkdown(grade)).toMatch("# Grade for ada: 100 / 100 + 2.5 / 5 bonus");
     expect(feedbackMarkdown(grade)).toMatch("## lesson-11 (bonus): Cross-entropy");
     const csv = gradebookCsv([grade], ["lesson-01", "lesson-02", "lesson-11"]);
-    expect(csv).toBe("learner,lesson-01,lesson-02,lesson-11,total,bonus\nada,10,90,2.5,100,2.5\n");
+    expect(csv).toBe("learner,source,lesson-01,lesson-02,lesson-11,total,bonus\nada,x,10,90,2.5,100,2.5\n");
     expect(checkCsv(csv)).toEqual([]);
   });
 });
