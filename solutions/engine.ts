@@ -44,10 +44,11 @@ export class Value {
     const that = toValue(other, "add");
     // BEGIN lesson-01
     const out = new Value(this.data + that.data, [this, that], "+");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += out.grad;
       that.grad += out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-01
   }
@@ -57,10 +58,11 @@ export class Value {
     const that = toValue(other, "sub");
     // BEGIN lesson-01
     const out = new Value(this.data - that.data, [this, that], "-");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += out.grad;
       that.grad -= out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-01
   }
@@ -70,10 +72,11 @@ export class Value {
     const that = toValue(other, "mul");
     // BEGIN lesson-01
     const out = new Value(this.data * that.data, [this, that], "*");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += that.data * out.grad;
       that.grad += this.data * out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-01
   }
@@ -83,10 +86,11 @@ export class Value {
     const that = toValue(other, "div");
     // BEGIN lesson-01
     const out = new Value(this.data / that.data, [this, that], "/");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += (1 / that.data) * out.grad;
       that.grad += (-this.data / (that.data * that.data)) * out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-01
   }
@@ -95,9 +99,10 @@ export class Value {
   neg(): Value {
     // BEGIN lesson-01
     const out = new Value(-this.data, [this], "neg");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad -= out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-01
   }
@@ -107,9 +112,10 @@ export class Value {
     checkNumber(exponent, "pow");
     // BEGIN lesson-01
     const out = new Value(this.data ** exponent, [this], `**${exponent}`);
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += exponent * this.data ** (exponent - 1) * out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-01
   }
@@ -120,9 +126,10 @@ export class Value {
     // Math.tanh, not (e^2x - 1) / (e^2x + 1): that form overflows to Infinity / Infinity = NaN at x = 1000.
     const t = Math.tanh(this.data);
     const out = new Value(t, [this], "tanh");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += (1 - t * t) * out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-02
   }
@@ -132,9 +139,10 @@ export class Value {
     // BEGIN lesson-02
     const e = Math.exp(this.data);
     const out = new Value(e, [this], "exp");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += e * out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-02
   }
@@ -143,9 +151,10 @@ export class Value {
   relu(): Value {
     // BEGIN lesson-02
     const out = new Value(Math.max(0, this.data), [this], "relu");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += (this.data > 0 ? 1 : 0) * out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-02
   }
