@@ -45,10 +45,11 @@ export class Value {
     const that = toValue(other, "add");
     // BEGIN lesson-01
     const out = new Value(this.data + that.data, [this, that], "+");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += out.grad;
       that.grad += out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-01
   }
@@ -58,10 +59,11 @@ export class Value {
     const that = toValue(other, "sub");
     // BEGIN lesson-01
     const out = new Value(this.data - that.data, [this, that], "-");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += out.grad;
       that.grad -= out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-01
   }
@@ -71,10 +73,11 @@ export class Value {
     const that = toValue(other, "mul");
     // BEGIN lesson-01
     const out = new Value(this.data * that.data, [this, that], "*");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += that.data * out.grad;
       that.grad += this.data * out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-01
   }
@@ -84,10 +87,11 @@ export class Value {
     const that = toValue(other, "div");
     // BEGIN lesson-01
     const out = new Value(this.data / that.data, [this, that], "/");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += (1 / that.data) * out.grad;
       that.grad += (-this.data / (that.data * that.data)) * out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-01
   }
@@ -96,9 +100,10 @@ export class Value {
   neg(): Value {
     // BEGIN lesson-01
     const out = new Value(-this.data, [this], "neg");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad -= out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-01
   }
@@ -108,9 +113,10 @@ export class Value {
     checkNumber(exponent, "pow");
     // BEGIN lesson-01
     const out = new Value(this.data ** exponent, [this], `**${exponent}`);
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += exponent * this.data ** (exponent - 1) * out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-01
   }
@@ -121,9 +127,10 @@ export class Value {
     // Math.tanh, not (e^2x - 1) / (e^2x + 1): that form overflows to Infinity / Infinity = NaN at x = 1000.
     const t = Math.tanh(this.data);
     const out = new Value(t, [this], "tanh");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += (1 - t * t) * out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-02
   }
@@ -133,9 +140,10 @@ export class Value {
     // BEGIN lesson-02
     const e = Math.exp(this.data);
     const out = new Value(e, [this], "exp");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += e * out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-02
   }
@@ -144,9 +152,10 @@ export class Value {
   relu(): Value {
     // BEGIN lesson-02
     const out = new Value(Math.max(0, this.data), [this], "relu");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += (this.data > 0 ? 1 : 0) * out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-02
   }
@@ -220,9 +229,10 @@ export class Value {
     // No NaN at either end: at x = -1000, e^1000 is Infinity and 1 / Infinity is 0.
     const s = 1 / (1 + Math.exp(-this.data));
     const out = new Value(s, [this], "sigmoid");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += s * (1 - s) * out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-11
   }
@@ -235,9 +245,10 @@ export class Value {
       throw new RangeError(`log: expected a positive number, got ${this.data}.`);
     }
     const out = new Value(Math.log(this.data), [this], "log");
-    out.localBackward = () => {
+    const localBackward = () => {
       this.grad += (1 / this.data) * out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-11
   }
@@ -248,10 +259,11 @@ export class Value {
     const x = this.data;
     // ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): the exponent is never positive, so e^... stays at most 1.
     const out = new Value(Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))), [this], "softplus");
-    out.localBackward = () => {
+    const localBackward = () => {
       // d/dx ln(1 + e^x) = e^x / (1 + e^x) = sigmoid(x)
       this.grad += (1 / (1 + Math.exp(-x))) * out.grad;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-11
   }
