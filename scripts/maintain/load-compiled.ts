@@ -13,16 +13,24 @@ import { ROOT } from "../lib/target";
 const COMPILER = pathToFileURL(path.join(ROOT, "scripts", "lib", "compile-target.ts")).href;
 
 /**
- * Compiles every `.ts` file of `folder` under .course/compiled/<folder name>/ and returns an import of one of
- * them by module name: `(await loadCompiled(folder))("engine")`.
+ * Compiles every `.ts` file of `folder` under .course/compiled/<folder name>/, and beside them each of the
+ * dependency-free `standalone` files, and returns an import of one of them by module name:
+ * `(await loadCompiled(folder))("engine")`.
  */
-export async function loadCompiled(folder: string): Promise<(module: string) => Promise<unknown>> {
+export async function loadCompiled(
+  folder: string,
+  standalone: string[] = [],
+): Promise<(module: string) => Promise<unknown>> {
   const outDir = path.join(ROOT, ".course", "compiled", path.relative(ROOT, folder).replaceAll(path.sep, "_"));
-  const script = `const { compileTarget } = await import(${JSON.stringify(COMPILER)});
-compileTarget(process.argv[1], process.argv[2]);`;
-  execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, folder, outDir], {
-    cwd: ROOT,
-    stdio: "inherit",
-  });
+  const script = `const { compileTarget, compileModule } = await import(${JSON.stringify(COMPILER)});
+const path = await import("node:path");
+const [folder, outDir, ...standalone] = process.argv.slice(1);
+compileTarget(folder, outDir);
+for (const file of standalone) compileModule(file, path.join(outDir, path.basename(file, ".ts") + ".mjs"));`;
+  execFileSync(
+    process.execPath,
+    ["--import", "tsx", "--input-type=module", "-e", script, folder, outDir, ...standalone],
+    { cwd: ROOT, stdio: "inherit" },
+  );
   return (module) => import(pathToFileURL(path.join(outDir, `${module}.mjs`)).href);
 }

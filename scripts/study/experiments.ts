@@ -19,6 +19,7 @@ import cliProgress from "cli-progress";
 import type * as Study from "../../solutions/study";
 import { compileTarget } from "../lib/compile-target";
 import { ROOT, resolveTarget } from "../lib/target";
+import { useCourseV8Flags } from "../lib/v8-flags";
 import { allModelsSpec, boundariesSpec, modelCurvesSpec, renderSvg } from "./plots";
 import { flattenRuns, formatLr, resultsJson, resultsMarkdown, resultsText, type StudyResults } from "./report";
 import { runStudyInWorkers, StudyRunError } from "./runner";
@@ -155,6 +156,7 @@ async function produce(targetFolder: string, outDir: string): Promise<Map<string
 }
 
 async function main(): Promise<void> {
+  useCourseV8Flags();
   const targetFolder = resolveTarget(targetName);
   const outDir = isReference
     ? path.join(LESSON, "results")

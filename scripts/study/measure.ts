@@ -26,6 +26,7 @@ import type * as Engine from "../../solutions/engine";
 import type * as Loss from "../../solutions/loss";
 import { compileTarget } from "../lib/compile-target";
 import { ROOT, resolveTarget } from "../lib/target";
+import { useCourseV8Flags } from "../lib/v8-flags";
 import { type CostMeasurement, type CostModules, graphSizes, measureCost } from "./measure-cost";
 import { costSpec, type LogitPoint, logitSpec, oscillationSpec, raceSpec } from "./measure-plots";
 import { costMarkdown, oscillationMarkdown, raceMarkdown } from "./measure-report";
@@ -204,6 +205,7 @@ async function produce(targetFolder: string, problems: string[]): Promise<Map<st
 }
 
 async function main(): Promise<void> {
+  useCourseV8Flags();
   const targetFolder = resolveTarget(targetName);
   console.log(
     `Measuring lesson${lessons.length > 1 ? "s" : ""} ${lessons.join(", ")} with the code in ${targetName}/ ...`,
