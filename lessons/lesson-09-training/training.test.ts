@@ -6,22 +6,9 @@ import { ANN } from "@course/nn";
 import { Random } from "@course/random";
 import { accuracy, evaluate, type HistoryRow, predict, train, trainEpoch } from "@course/train";
 import { describe, expect, test } from "vitest";
-import { diagnose, show } from "../test-helpers";
+import { diagnose, SEPARABLE_EIGHT, show } from "../test-helpers";
 
-/** Eight points, the class is the sign of the first coordinate: a line separates them. */
-const separable = {
-  x: [
-    [-1, 0.5],
-    [-0.8, -0.6],
-    [-0.5, 0.1],
-    [-0.3, -0.9],
-    [0.3, 0.8],
-    [0.5, -0.2],
-    [0.8, 0.4],
-    [1, -0.7],
-  ],
-  y: [-1, -1, -1, -1, 1, 1, 1, 1],
-};
+const separable = SEPARABLE_EIGHT;
 const heldOut = {
   x: [
     [-0.6, 0.3],

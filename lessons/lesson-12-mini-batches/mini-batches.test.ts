@@ -9,22 +9,9 @@ import { ANN } from "@course/nn";
 import { Random } from "@course/random";
 import { trainEpoch } from "@course/train";
 import { describe, expect, test } from "vitest";
-import { explain } from "../test-helpers";
+import { explain, SEPARABLE_EIGHT } from "../test-helpers";
 
-/** Eight points, the class is the sign of the first coordinate (lesson 09's small set). */
-const eight: Dataset = {
-  x: [
-    [-1, 0.5],
-    [-0.8, -0.6],
-    [-0.5, 0.1],
-    [-0.3, -0.9],
-    [0.3, 0.8],
-    [0.5, -0.2],
-    [0.8, 0.4],
-    [1, -0.7],
-  ],
-  y: [-1, -1, -1, -1, 1, 1, 1, 1],
-};
+const eight: Dataset = SEPARABLE_EIGHT;
 
 const weights = (net: ANN) => net.parameters().map((p) => p.data);
 const network = (seed = 1) => new ANN(2, [4, 1], { rng: new Random(seed) });
