@@ -1,7 +1,7 @@
 /**
  * The V8 setting every course tool runs the course's code with, in one place: the study and the
  * measurements (and their worker threads), the bench, and every vitest run (lessons, dashboard, guided mode,
- * grading, mutation testing) through vitest.config.ts.
+ * grading, mutation testing) through the setup file that vitest.config.ts names (v8-flags.setup.ts).
  *
  * Why: V8 creates a closure written straight into a property (`out.localBackward = () => ...`, the way a
  * learner naturally writes it) in the old generation until the operation is optimised; such a closure keeps its
