@@ -15,6 +15,7 @@ import {
 import { networkFunction, Trainer, type TrainingCourse } from "../scripts/site/playground/trainer";
 import * as batches from "../solutions/batches";
 import * as data from "../solutions/data";
+import * as engine from "../solutions/engine";
 import * as loss from "../solutions/loss";
 import * as nn from "../solutions/nn";
 import * as optim from "../solutions/optim";
@@ -23,7 +24,7 @@ import { layerSizes, MODELS, runModel, STUDY_CONFIG } from "../solutions/study";
 
 // The reference modules. The type-checker sees @course as src/, whose Random has its own private `state`, so the
 // two copies' types differ in name only.
-const course = { data, random, nn, loss, batches, optim } as unknown as TrainingCourse;
+const course = { engine, data, random, nn, loss, batches, optim } as unknown as TrainingCourse;
 const small: Settings = { ...DEFAULT_SETTINGS, n: 40, hidden: [4], epochs: 3 };
 
 describe("the settings in the address", () => {

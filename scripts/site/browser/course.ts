@@ -44,10 +44,12 @@ export function showStubNotice(notice: HTMLElement, lessonId: string, message: s
   const lesson = pageLessons().find((l) => l.id === lessonId);
   const number = lessonId.slice(-2);
   const target = courseTarget();
-  const done = element(
-    "p",
-    `When lesson ${number}'s tests pass (npx vitest ${lessonId}), build the site again with ` +
-      `npm run site -- --target ${target} and reload this page. ${alternative}`,
+  const done = element("p", `When lesson ${number}'s tests pass (`);
+  done.append(
+    element("code", `npx vitest ${lessonId}`),
+    "), build the site again with ",
+    element("code", `npm run site -- --target ${target}`),
+    ` and reload this page. ${alternative ? `${alternative} ` : ""}`,
   );
   if (lesson) {
     const link = element("a", `Lesson ${number}: ${lesson.title}`);

@@ -24,7 +24,7 @@ export function playgroundBody(options: PlaygroundPageOptions): string {
       .join("")}</select></div>`;
   return `<h1>Training playground</h1>
 <p class="lead">Watch a network learn the two moons: the coloured grid is what it predicts everywhere, the dots are
-the data. The page trains with ${runs}, compiled for your browser: your <code>Value</code>, <code>ANN</code>, loss
+the data. The page trains with ${runs}, compiled for your browser: its <code>Value</code>, <code>ANN</code>, losses
 and optimizers, in lesson 09's loop.</p>
 <div id="pg-notice" class="notice" role="alert" hidden></div>
 <div class="pg">

@@ -10,6 +10,7 @@
 import type * as Batches from "@course/batches";
 import type * as Data from "@course/data";
 import type { Dataset } from "@course/data";
+import type * as Engine from "@course/engine";
 import type { Value } from "@course/engine";
 import type * as Loss from "@course/loss";
 import type * as Nn from "@course/nn";
@@ -21,6 +22,7 @@ import type { Settings } from "./settings";
 
 /** The course modules the training needs, loaded from the target the site was built from. */
 export interface TrainingCourse {
+  engine: typeof Engine;
   data: typeof Data;
   random: typeof RandomModule;
   nn: typeof Nn;
@@ -60,6 +62,7 @@ export class Trainer {
     testFraction: number,
   ) {
     const { data, nn, random, loss } = course;
+    tryEarlierLessons(course);
     const moons = data.makeMoons(settings.n, { noise: settings.noise, seed: settings.seed });
     // Squared error trains the output towards -1/+1 (lesson 09); cross-entropy takes the 0/1 labels (lesson 11).
     const targets = settings.loss === "mse" ? data.toSigned(moons.y) : moons.y;
@@ -139,6 +142,20 @@ export class Trainer {
     if (this.settings.batch === 1) return Array.from({ length: n }, (_, i) => [i]);
     return required(this.course.batches, "batches").miniBatches(n, Math.min(this.settings.batch, n));
   }
+}
+
+/**
+ * The first code of the course the trainer runs is the ANN's constructor, lesson 07's. So that a learner who has
+ * not got that far is told the first lesson to finish rather than lesson 07, the earlier lessons' pieces are
+ * tried first, in lesson order: a starter stub throws its own lesson's error.
+ */
+function tryEarlierLessons({ engine, nn }: TrainingCourse): void {
+  const a = new engine.Value(0.5).mul(2).add(1).sub(1).div(2).neg().pow(2); // lesson 01
+  const out = a.tanh().mul(a); // lesson 02
+  out.topoSort(); // lesson 03
+  out.backward(); // lesson 04
+  new nn.Neuron(2).forward([1, 1]); // lesson 05
+  new nn.Layer(2, 2).forward([1, 1]); // lesson 06
 }
 
 function makeOptimizer(course: TrainingCourse, model: ANN, { optimizer, lr }: Settings): Updater {

@@ -90,7 +90,8 @@ async function reset(settings: Settings, course: string): Promise<void> {
   limit = settings.epochs;
   const load = <T>(name: string) => import(`${course}${name}.mjs`) as Promise<T>;
   try {
-    const [data, random, nn, loss, study] = await Promise.all([
+    const [engine, data, random, nn, loss, study] = await Promise.all([
+      load<TrainingCourse["engine"]>("engine"),
       load<TrainingCourse["data"]>("data"),
       load<TrainingCourse["random"]>("random"),
       load<TrainingCourse["nn"]>("nn"),
@@ -98,6 +99,7 @@ async function reset(settings: Settings, course: string): Promise<void> {
       load<typeof import("@course/study")>("study"),
     ]);
     const courseModules: TrainingCourse = {
+      engine,
       data,
       random,
       nn,
