@@ -29,6 +29,17 @@ const ENTRIES = {
   stepper: ["site/stepper/main.ts"],
 };
 
+/**
+ * Opened as a file, the page would stay at "Loading…": browsers load modules only from a server. A classic script
+ * still runs there, and says what to do.
+ */
+const FILE_NOTE = `<script>
+if (location.protocol === "file:") {
+  document.querySelector('[role="status"]').textContent =
+    "This page runs JavaScript modules, which browsers load only from a web server: run npm run site:serve and open it there.";
+}
+</script>`;
+
 export interface AppOptions {
   root: string;
   out: string;
@@ -64,7 +75,7 @@ export function buildApps({ root, out, target, lessons, courseTitle }: AppOption
         mainClass: `app ${app}`,
         bodyAttributes: `data-course="${escapeHtml(relativeHref(file, `${COURSE_DIR}/`))}/" data-target="${escapeHtml(targetName)}"`,
         scripts: [`${JS_DIR}/${ENTRIES[app][0].replace(/\.ts$/, ".mjs")}`],
-        body: `${body}\n<script type="application/json" id="course-lessons">${json}</script>`,
+        body: [body, `<script type="application/json" id="course-lessons">${json}</script>`, FILE_NOTE].join("\n"),
       }),
     );
     return { file, title };
