@@ -270,6 +270,29 @@ describe("the training playground", () => {
     },
     PATIENCE * 2,
   );
+
+  test(
+    "says when training diverges, and how to carry on",
+    async () => {
+      const { page, errors } = await open("playground/index.html?net=2-16-1&lr=10&epochs=50");
+      await playgroundReady(page);
+      await page.click("#pg-start");
+      await page.waitForFunction(
+        () => document.getElementById("pg-status")?.textContent?.startsWith("Diverged"),
+        null,
+        {
+          timeout: PATIENCE,
+        },
+      );
+      expect(await page.textContent("#pg-status")).toMatch(
+        /^Diverged after \d+ updates \(.*(NaN|Infinity|finite).*\)\. Try a smaller learning rate, then Reset\.$/,
+      );
+      expect(await page.isDisabled("#pg-start")).toBe(true);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    PATIENCE,
+  );
 });
 
 describe("the backprop stepper", () => {
@@ -278,6 +301,7 @@ describe("the backprop stepper", () => {
     page.$$eval("#st-graph .st-node", (groups) =>
       groups.map((group) => ({
         name: group.getAttribute("data-name"),
+        data: group.getAttribute("data-data"),
         grad: group.getAttribute("data-grad"),
         printed: group.querySelector(".st-grad")?.textContent,
         active: group.classList.contains("st-active"),
@@ -293,7 +317,15 @@ describe("the backprop stepper", () => {
       // The same program stepped by the reference engine here, in Node, one step behind each click.
       const { root, names } = buildGraph(parseProgram(EXAMPLES[0].program), Value);
       const engine = new BackwardStepper(root);
+      expect(
+        (await shownNodes(page)).every((node) => node.data === null),
+        "no data before Forward",
+      ).toBe(true);
       await page.click("#st-forward");
+      for (const shown of await shownNodes(page)) {
+        const node = [...names].find(([, name]) => name === shown.name)?.[0];
+        expect(shown.data, `${shown.name}.data`).toBe(String(node?.data));
+      }
       const active: string[] = [];
       while (!engine.finished) {
         await page.click("#st-step");

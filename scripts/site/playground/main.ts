@@ -206,7 +206,10 @@ function stopped(stop: Stop): void {
     showStubNotice(ui.notice, stop.lesson, stop.message, WAY_ROUND[stop.lesson] ?? "");
     say(`Stopped: lesson ${stop.lesson.slice(-2)} is not done yet (see the note above).`);
   } else if (stop.kind === "diverged") {
-    say(`Diverged at epoch ${view.epoch + 1}: ${stop.message}. Try a smaller learning rate, then Reset.`);
+    say(
+      `Diverged after ${view.updates} updates (${stop.message.replace(/\.$/, "")}). ` +
+        "Try a smaller learning rate, then Reset.",
+    );
   } else {
     say(`Training stopped: ${stop.message}`);
   }

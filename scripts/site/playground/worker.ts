@@ -24,7 +24,10 @@ const scope = self as unknown as WorkerScope;
 const SLICE_MS = 50;
 /** The speed shown is measured over the epochs of the last few seconds. */
 const SPEED_WINDOW_MS = 3000;
-/** How far the grid's arithmetic may be from the engine's outputs (both sum in the same order: they agree exactly). */
+/**
+ * How far the grid's arithmetic may be from the engine's outputs: with lesson 07's forward pass they agree exactly;
+ * a learner's may add the same terms in another order.
+ */
 const GRID_TOLERANCE = 1e-9;
 
 let trainer: Trainer | undefined;

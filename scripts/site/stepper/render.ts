@@ -33,9 +33,10 @@ export function format(x: number): string {
 
 export function renderGraph(svg: SVGSVGElement, view: GraphView): void {
   const index = new Map(view.nodes.map((node, i) => [node, i]));
+  const shownData = (node: Value) => (view.showData ? format(node.data) : "?");
   const lines = view.nodes.map((node) => [
     shorten(view.name(node)),
-    `data ${view.showData ? format(node.data) : "?"}`,
+    `data ${shownData(node)}`,
     `grad ${format(node.grad)}`,
   ]);
   const input: LayoutNode[] = view.nodes.map((node, i) => ({
@@ -72,9 +73,7 @@ export function renderGraph(svg: SVGSVGElement, view: GraphView): void {
       "data-grad": String(node.grad),
       ...(view.showData ? { "data-data": String(node.data) } : {}),
     });
-    group.append(
-      svgElement("title", {}, `${view.name(node)}: data ${lines[i][1].slice(5)}, grad ${format(node.grad)}`),
-    );
+    group.append(svgElement("title", {}, `${view.name(node)}: data ${shownData(node)}, grad ${format(node.grad)}`));
     if (op && opLink) {
       group.append(
         svgElement("path", { d: opLink, class: "st-edge" }),
