@@ -136,6 +136,7 @@ describe("the training playground", () => {
       const changed = after.filter((fill, i) => fill !== before[i]).length;
       expect(changed, "cells of the boundary that changed colour").toBeGreaterThan(after.length / 20);
       expect(Number(await page.textContent("#pg-updates"))).toBeGreaterThanOrEqual(150 * (rows.length - 1));
+      expect(await scrollsSideways(page), "at 1280 px").toBe(false);
       await screenshot(page, "playground-laptop");
       expect(errors).toEqual([]);
       await page.close();
@@ -340,7 +341,10 @@ describe("the backprop stepper", () => {
         const running = shown.filter((node) => node.active).map((node) => node.name);
         expect(running).toEqual(step.kind === "local" ? [names.get(step.node)] : []);
         active.push(...(running as string[]));
-        if (engine.taken === 4) await screenshot(page, "stepper-laptop");
+        if (engine.taken === 4) {
+          expect(await scrollsSideways(page), "at 1280 px").toBe(false);
+          await screenshot(page, "stepper-laptop");
+        }
       }
       expect(active, "reverse topological order, as in lesson 04's table").toEqual(["L", "f", "d", "c", "e", "b", "a"]);
       expect(await page.isDisabled("#st-step")).toBe(true);
