@@ -4,13 +4,12 @@
  * Open site/index.html, or run `npm run site:serve` to serve it on http://127.0.0.1.
  */
 import path from "node:path";
-import { parseArgs } from "node:util";
-import { ROOT, resolveTarget } from "../lib/target";
+import { ROOT } from "../lib/target";
+import { siteArgs } from "./cli";
 import { buildSite } from "./pages";
 
-const { values } = parseArgs({ options: { target: { type: "string", default: "solutions" } } });
+const { target } = siteArgs("npm run site", "npm run site [-- --target src|solutions|<folder>]");
 const started = Date.now();
-const target = resolveTarget(values.target);
 const { out, pages, problems } = buildSite({ target });
 const formulas = pages.reduce((sum, p) => sum + p.formulas, 0);
 const images = pages.reduce((sum, p) => sum + p.images.length, 0);
