@@ -273,6 +273,28 @@ describe("the training playground", () => {
   );
 
   test(
+    "starts over cleanly on Reset, even while training",
+    async () => {
+      const { page, errors } = await open("playground/index.html?net=2-8-1");
+      await playgroundReady(page);
+      await page.click("#pg-start");
+      await untilEpoch(page, 2);
+      await page.click("#pg-reset");
+      await playgroundReady(page);
+      await page.waitForTimeout(1000);
+      expect(await epochOf(page)).toBe(0);
+      expect(await page.textContent("#pg-updates")).toBe("0");
+      expect(
+        (await historyRows(page)).map((row) => row[0]),
+        "only the untrained network's row",
+      ).toEqual(["0"]);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    PATIENCE,
+  );
+
+  test(
     "says when training diverges, and how to carry on",
     async () => {
       const { page, errors } = await open("playground/index.html?net=2-16-1&lr=10&epochs=50");

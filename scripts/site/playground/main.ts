@@ -63,8 +63,9 @@ const ui = {
   },
 };
 
-/** What the worker last told us; `draw` shows it. */
+/** What the worker last told us about the current run (`run`); `draw` shows it. */
 const view = {
+  run: 0,
   picture: undefined as BoundaryPicture | undefined,
   grid: undefined as Float32Array | undefined,
   rows: [] as HistoryRow[],
@@ -158,11 +159,11 @@ function fillForm(): void {
 /** A fresh network and data set from the current settings; `autoRun` starts training once they are built. */
 function restart(autoRun = false): void {
   Object.assign(view, { grid: undefined, rows: [], tableRows: 0, epoch: 0, updates: 0, epochsPerSecond: null });
-  Object.assign(view, { running: false, blocked: false, ready: false, autoRun });
+  Object.assign(view, { running: false, blocked: false, ready: false, autoRun, run: view.run + 1 });
   ui.history.replaceChildren();
   ui.notice.hidden = true;
   say("Building the data and the network…");
-  send({ kind: "reset", settings, course: courseUrl() });
+  send({ kind: "reset", settings, course: courseUrl(), run: view.run });
   if (autoRun) send({ kind: "run" });
   draw();
 }
@@ -172,6 +173,7 @@ function send(message: ToWorker): void {
 }
 
 function receive(message: FromWorker): void {
+  if (message.run !== view.run) return;
   if (message.kind === "data") {
     view.picture = new BoundaryPicture(svg("pg-boundary"), message.area, message.train, message.test);
     view.ready = true;

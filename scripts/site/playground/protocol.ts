@@ -4,8 +4,11 @@ import type { Domain, Grid } from "./boundary";
 import type { Settings } from "./settings";
 
 export type ToWorker =
-  /** Build the data and a fresh network; `course` is the address of the compiled course modules. */
-  | { kind: "reset"; settings: Settings; course: string }
+  /**
+   * Build the data and a fresh network; `course` is the address of the compiled course modules. Every message
+   * about this run carries its number `run`, so the page can drop what was still on its way from the last one.
+   */
+  | { kind: "reset"; settings: Settings; course: string; run: number }
   | { kind: "run" }
   | { kind: "pause" }
   /** One update (one batch). */
@@ -28,7 +31,7 @@ export type Stop =
   | { kind: "diverged"; message: string }
   | { kind: "failed"; message: string };
 
-export type FromWorker =
+export type FromWorker = { run: number } & (
   | { kind: "data"; train: Points; test: Points; area: Domain & Grid; parameters: number }
   | {
       kind: "progress";
@@ -44,4 +47,5 @@ export type FromWorker =
       epochsPerSecond: number | null;
       running: boolean;
     }
-  | { kind: "stopped"; stop: Stop };
+  | { kind: "stopped"; stop: Stop }
+);

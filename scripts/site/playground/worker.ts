@@ -30,6 +30,7 @@ const SPEED_WINDOW_MS = 3000;
  */
 const GRID_TOLERANCE = 1e-9;
 
+let run = 0;
 let trainer: Trainer | undefined;
 let area: (Domain & Grid) | undefined;
 let limit = 0;
@@ -60,6 +61,7 @@ async function handle(message: ToWorker): Promise<void> {
   switch (message.kind) {
     case "reset":
       running = false;
+      run = message.run;
       await reset(message.settings, message.course);
       break;
     case "run":
@@ -114,6 +116,7 @@ async function reset(settings: Settings, course: string): Promise<void> {
       const built = new Trainer(courseModules, settings, study.STUDY_CONFIG.testFraction);
       area = boundaryDomain([...built.train.x, ...built.test.x]);
       scope.postMessage({
+        run,
         kind: "data",
         train: points(built.train),
         test: points(built.test),
@@ -157,7 +160,7 @@ function endEpoch(): void {
 /** Sends what changed since the last message (new rows, the grid if the weights moved), then why it stopped. */
 function post(): void {
   if (trainer && area) postProgress(trainer, area);
-  if (stopped) scope.postMessage({ kind: "stopped", stop: stopped });
+  if (stopped) scope.postMessage({ run, kind: "stopped", stop: stopped });
   stopped = undefined;
 }
 
@@ -179,6 +182,7 @@ function postProgress(trainer: Trainer, area: Domain & Grid): void {
   const span = recent.length >= 2 ? recent[recent.length - 1] - recent[0] : 0;
   scope.postMessage(
     {
+      run,
       kind: "progress",
       epoch: trainer.epoch,
       updates: trainer.updates,
