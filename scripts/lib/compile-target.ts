@@ -1,6 +1,6 @@
 /**
  * Compiles a copy of the course code (solutions/, src/ or a grading folder) to plain JavaScript modules that
- * worker threads can import without a TypeScript loader.
+ * worker threads can import without a TypeScript loader, and a browser as they are (the site's interactive pages).
  *
  * Why not run the workers under tsx: tsx compiles with esbuild's `keepNames`, which wraps every arrow
  * function in a `__name(...)` call that redefines its `name`. The engine creates one closure per `Value`,

@@ -5,12 +5,14 @@
  *                                lessons, then each bonus part of course.json under its own heading)
  *   <lesson-folder>/index.html   one page per lesson, formulas typeset by KaTeX, code highlighted,
  *                                the lesson's figures next to it, previous/next links
- *   assets/                      the stylesheet, KaTeX's CSS and fonts (served locally: no network)
+ *   playground/, stepper/        the interactive pages, running the course's code in the browser (apps.ts)
+ *   assets/                      the stylesheet, KaTeX's CSS and fonts (served locally: no network), the
+ *                                interactive pages' scripts and the course code they run
  *
  * Links between READMEs become links between pages; links to other files of the repository become plain
  * text (the site does not carry the code). A link or image that points nowhere stops the build.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { katex } from "@mdit/plugin-katex";
@@ -18,7 +20,9 @@ import MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
 import { type Lesson, listLessons } from "../lib/lessons";
 import { ROOT } from "../lib/target";
+import { buildApps } from "./apps";
 import { escapeHtml, highlightTypeScript } from "./highlight";
+import { APP_PAGES, page, relativeHref, shortTitle, writePage } from "./page-shell";
 
 const DEFAULT_TITLE = "Backprop from Scratch";
 
@@ -27,6 +31,8 @@ export interface SiteOptions {
   root?: string;
   /** Where the site is written; emptied first. */
   out?: string;
+  /** The course code the interactive pages run: `<root>/solutions` unless told (`--target src`). */
+  target?: string;
 }
 
 export interface BuiltPage {
@@ -67,6 +73,10 @@ interface RenderEnv {
 /** Where a file of the repository lives in the site, or undefined if the site does not carry it. */
 export function sitePathOf(repoPath: string): string | undefined {
   if (repoPath === "README.md") return "index.html";
+  // Each interactive page has a note in docs/ that tells a reader on GitHub how to open it; on the site, the
+  // link leads to the page itself.
+  const app = Object.values(APP_PAGES).find((a) => a.doc === repoPath);
+  if (app) return app.file;
   const lesson = /^lessons\/(lesson-\d\d-[^/]+)\/(.+)$/.exec(repoPath);
   if (!lesson) return undefined;
   return lesson[2] === "README.md" ? `${lesson[1]}/index.html` : `${lesson[1]}/${lesson[2]}`;
@@ -129,7 +139,15 @@ export function buildSite(options: SiteOptions = {}): SiteResult {
     const range = `lessons ${own[0].number} to ${own[own.length - 1].number}`;
     return `<h2 id="${slugify(part)}">${escapeHtml(part)}</h2>\n<p class="part-note">Bonus ${range}: they build on the lessons above and count as bonus points.</p>\n${list}`;
   });
-  const homeBody = `<h1>${escapeHtml(courseTitle)}</h1>\n${home.html}\n${partMaps.join("\n")}`;
+  const tryIt = Object.values(APP_PAGES)
+    .map((app) => `<li><a href="${app.file}">${app.title}</a>: ${app.summary}</li>`)
+    .join("\n");
+  const homeBody = [
+    `<h1>${escapeHtml(courseTitle)}</h1>`,
+    home.html,
+    ...partMaps,
+    `<h2 id="try-it-in-your-browser">Try it in your browser</h2>\n<ul class="app-list">\n${tryIt}\n</ul>`,
+  ].join("\n");
   writePage(out, "index.html", page({ courseTitle, title: courseTitle, file: "index.html", body: homeBody }));
   pages.push({ file: "index.html", title: courseTitle, formulas: countFormulas(homeBody), images: home.images });
 
@@ -148,6 +166,10 @@ export function buildSite(options: SiteOptions = {}): SiteResult {
   for (const [sitePath, source] of copies) {
     mkdirSync(path.dirname(path.join(out, sitePath)), { recursive: true });
     cpSync(source, path.join(out, sitePath));
+  }
+  const target = options.target ?? path.join(root, "solutions");
+  for (const app of buildApps({ root, out, target, lessons, courseTitle })) {
+    pages.push({ ...app, formulas: 0, images: [] });
   }
   copyAssets(out);
   return { out, pages, problems };
@@ -278,10 +300,6 @@ function isExternal(href: string): boolean {
   return /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("//");
 }
 
-function relativeHref(fromPage: string, to: string): string {
-  return path.posix.relative(path.posix.dirname(fromPage), to) || path.posix.basename(to);
-}
-
 /** The course's one-line description from package.json, for a home page without a README. */
 function packageDescription(root: string): string {
   try {
@@ -305,11 +323,6 @@ export function slugify(text: string): string {
     .replace(/[^\p{L}\p{N}\s_-]/gu, "")
     .trim()
     .replace(/\s/g, "-");
-}
-
-/** "Lesson 03 — Topological sort" -> "Topological sort": the map shows the number on its own. */
-function shortTitle(lesson: Lesson): string {
-  return (lesson.title || lesson.folder).replace(/^lesson[\s-]*\d+\s*[—–:.-]?\s*/i, "") || lesson.folder;
 }
 
 function courseMapEntry(lesson: Lesson, md: MarkdownIt, root: string): string {
@@ -348,35 +361,6 @@ function pager(file: string, previous: Lesson | undefined, next: Lesson | undefi
       ? `<a rel="${rel}" href="${relativeHref(file, `${lesson.folder}/index.html`)}"><small>${label}</small>${escapeHtml(lesson.title || lesson.folder)}</a>`
       : `<a rel="home" href="${relativeHref(file, "index.html")}"><small>${label}</small>Course home</a>`;
   return `<nav class="pager" aria-label="Lessons">${link(previous, "prev", "Previous")}${link(next, "next", "Next")}</nav>`;
-}
-
-function page(p: { courseTitle: string; title: string; file: string; body: string }): string {
-  const to = (target: string) => relativeHref(p.file, target);
-  const title = p.title === p.courseTitle ? p.title : `${p.title} · ${p.courseTitle}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>${escapeHtml(title)}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="${to("assets/katex/katex.min.css")}">
-<link rel="stylesheet" href="${to("assets/site.css")}">
-</head>
-<body>
-<header class="site-header"><a href="${to("index.html")}">${escapeHtml(p.courseTitle)}</a></header>
-<main class="content">
-${p.body}
-</main>
-</body>
-</html>
-`;
-}
-
-function writePage(out: string, file: string, html: string): void {
-  mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
-  writeFileSync(path.join(out, file), html);
 }
 
 function copyAssets(out: string): void {

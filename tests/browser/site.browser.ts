@@ -4,18 +4,17 @@
  * KaTeX's fonts, its figures display, and the next links walk through every lesson. Screenshots of the home
  * page and one lesson (phone and laptop, light and dark) go to reports/screenshots/ for a person to look at.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
-import os from "node:os";
 import path from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { listLessons } from "../../scripts/lib/lessons";
 import { ROOT } from "../../scripts/lib/target";
 import { type BuiltPage, buildSite } from "../../scripts/site/pages";
 import { serveStatic } from "../../scripts/site/static-server";
+import { type Browser, collectErrors, launchChromium } from "./chromium";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const OUT = path.join(ROOT, ".course", "site-browser");
 const SCREENSHOTS = path.join(ROOT, "reports", "screenshots");
 const VIEWPORTS = { phone: { width: 390, height: 844 }, laptop: { width: 1280, height: 800 } };
@@ -23,53 +22,22 @@ const VIEWPORTS = { phone: { width: 390, height: 844 }, laptop: { width: 1280, h
 const built = buildSite({ out: OUT });
 let server: Server;
 let baseUrl: string;
-let context: BrowserContext;
-let profile: string;
+let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `No browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.`,
-    );
-  }
   ({ server, url: baseUrl } = await serveStatic(OUT));
-  profile = mkdtempSync(path.join(os.tmpdir(), "course-chromium-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-dev-shm-usage",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 /** Opens `file` of the site and collects everything that went wrong while it loaded. */
 async function open(file: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`console error: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
-  page.on("requestfailed", (request) =>
-    errors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
-  );
-  page.on("response", (response) => {
-    if (response.status() >= 400) errors.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
+  const page = await browser.context.newPage();
+  const errors = collectErrors(page);
   await page.goto(new URL(file, baseUrl).href, { waitUntil: "load" });
   await page.evaluate("document.fonts.ready.then(() => true)");
   // Figures are loading="lazy": one far below the first screen loads only when the reader scrolls near it, and
@@ -86,6 +54,8 @@ test("the site builds with no broken link, missing image or unreadable formula",
   expect(built.pages.map((p) => p.file)).toEqual([
     "index.html",
     ...listLessons().map((lesson) => `${lesson.folder}/index.html`),
+    "playground/index.html",
+    "stepper/index.html",
   ]);
 });
 
@@ -104,7 +74,6 @@ describe("every page loads with no console error and no failed request, its form
         expect(mathml, "KaTeX's CSS is loaded (it hides the MathML copy)").toBe("absolute");
         expect(await page.evaluate("document.fonts.check('16px KaTeX_Main')"), "KaTeX's fonts are loaded").toBe(true);
       }
-      // (Browser code is passed as text: the course's TypeScript setup has no DOM types.)
       const images = (await page.evaluate(
         "[...document.querySelectorAll('main img')].map((img) => ({ src: img.getAttribute('src'), width: img.naturalWidth }))",
       )) as { src: string; width: number }[];
@@ -136,7 +105,13 @@ test("the next links lead from the home page through every lesson, in order, and
 });
 
 test("screenshots of the home page and a lesson, on a phone and a laptop, light and dark", async () => {
-  rmSync(SCREENSHOTS, { recursive: true, force: true });
+  // Only this test's own pictures are replaced: the playground's test writes into the same folder.
+  for (const name of ["home", "lesson"]) {
+    for (const device of Object.keys(VIEWPORTS)) {
+      for (const scheme of ["light", "dark"])
+        rmSync(path.join(SCREENSHOTS, `${name}-${device}-${scheme}.png`), { force: true });
+    }
+  }
   mkdirSync(SCREENSHOTS, { recursive: true });
   // The lesson to show: the one with the most figures and formulas.
   const lesson = built.pages

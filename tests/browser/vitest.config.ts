@@ -7,5 +7,7 @@ export default defineConfig({
     include: ["tests/browser/**/*.browser.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // One file at a time: the playground's test measures training speed, which a second Chromium would halve.
+    fileParallelism: false,
   },
 });
