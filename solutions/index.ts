@@ -10,4 +10,7 @@ export * from "./nn";
 export * from "./optim";
 export * from "./random";
 export * from "./study";
+export * from "./tensor";
+export * from "./tensor-gradcheck";
+export * from "./tensor-nn";
 export * from "./train";
