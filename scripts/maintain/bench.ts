@@ -8,6 +8,9 @@
  * microseconds per example (zeroGrad + forward + loss + backward + update), the median and the minimum over
  * the timed epochs. Both must end with the same accuracy and the same weights, or the timings mean nothing.
  *
+ * Then, in the same run, lesson 14's tensor engine in mini-batches of 32 against the hand-fused loop and
+ * TensorFlow.js (vectorized-bench.ts, which says how those rows are timed and checked).
+ *
  * Prints a short table and writes reports/bench.json. Run with `node --expose-gc` (the npm script does) so
  * the heap figures start from a collected heap.
  */
@@ -19,10 +22,13 @@ import { stubbedLesson } from "../lib/stub-message";
 import { ROOT, resolveTarget } from "../lib/target";
 import { FusedMlp } from "./fused-mlp";
 import { loadCompiled } from "./load-compiled";
+import { benchVectorized, TENSOR_BATCH } from "./vectorized-bench";
 
 type DataModule = typeof import("../../solutions/data");
 type LossModule = typeof import("../../solutions/loss");
 type NnModule = typeof import("../../solutions/nn");
+type BatchesModule = typeof import("../../solutions/batches");
+type TensorNnModule = typeof import("../../solutions/tensor-nn");
 
 const SIZES = [2, 16, 16, 1];
 const EXAMPLES = 100;
@@ -31,6 +37,9 @@ const LEARNING_RATE = 0.01;
 /** Targets of issue 9, printed next to the figures. */
 const TARGET_MICROS = 80;
 const TARGET_RATIO = 20;
+/** Targets of issue 17: the tensor engine in batches against the hand-fused loop and against TensorFlow.js. */
+const TARGET_TENSOR_VS_FUSED = 1;
+const TARGET_TFJS_VS_TENSOR = 10;
 
 interface Options {
   target: string;
@@ -64,6 +73,8 @@ async function loadTarget(folder: string) {
     data: (await load("data")) as DataModule,
     nn: (await load("nn")) as NnModule,
     loss: (await load("loss")) as LossModule,
+    batches: (await load("batches")) as BatchesModule,
+    tensorNn: (await load("tensor-nn")) as TensorNnModule,
   };
 }
 
@@ -83,13 +94,15 @@ const gc = (globalThis as { gc?: () => void }).gc;
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const folder = resolveTarget(options.target);
-  const { data, nn, loss } = await loadTarget(folder);
+  const modules = await loadTarget(folder);
+  const { data, nn, loss } = modules;
 
   const moons = data.makeMoons(EXAMPLES, { noise: NOISE, seed: 42 });
   const xs = moons.x;
   const ys = data.toSigned(moons.y);
   const net = new nn.ANN(SIZES[0], SIZES.slice(1));
   const params = net.parameters();
+  const initial = params.map((p) => p.data);
   const fused = new FusedMlp(
     SIZES,
     params.map((p) => p.data),
@@ -154,6 +167,19 @@ async function main(): Promise<void> {
     previous = heapUsed();
   });
   fusedEpoch();
+  const vectorized = await benchVectorized({
+    modules,
+    stubbedLesson,
+    root: ROOT,
+    sizes: SIZES,
+    data: { x: xs, y: ys },
+    lr: LEARNING_RATE,
+    initial,
+    warmup: options.warmup,
+    epochs: options.epochs,
+    perExample: { weights: params.map((p) => p.data), epochs: options.warmup + options.epochs + 1 },
+    gc,
+  });
   const seconds = (Date.now() - started) / 1000;
 
   const engineAccuracy = accuracy(xs, ys, (x) => net.forward(x)[0].data);
@@ -193,6 +219,10 @@ async function main(): Promise<void> {
     maxWeightDifference: weightGap,
     sameNetwork,
     targets: { microsPerExample: TARGET_MICROS, ratio: TARGET_RATIO, met: meetsTargets },
+    vectorized: {
+      ...vectorized,
+      targets: { tensorVsFused: TARGET_TENSOR_VS_FUSED, tfjsVsTensor: TARGET_TFJS_VS_TENSOR },
+    },
     seconds,
   };
   const outFile = path.resolve(ROOT, options.out);
@@ -216,6 +246,7 @@ async function main(): Promise<void> {
         us(baseline.cpuMicros),
         pct(fusedAccuracy),
       ],
+      ...vectorized.rows.map((r) => [r.name, us(r.medianMicros), us(r.minMicros), us(r.cpuMicros), pct(r.accuracy)]),
     ]),
   );
   console.log(`\nengine / baseline: ${ratio.toFixed(1)}× (median)`);
@@ -232,6 +263,7 @@ async function main(): Promise<void> {
   console.log(
     `targets (≤ ${TARGET_MICROS} µs per example, ≤ ${TARGET_RATIO}× the baseline): ${meetsTargets ? "met" : "not met"}`,
   );
+  printVectorized(vectorized);
   console.log(`\nwrote ${path.relative(ROOT, outFile)} (${seconds.toFixed(1)} s)`);
   if (!sameNetwork) {
     console.error(
@@ -239,6 +271,39 @@ async function main(): Promise<void> {
         "check the engine's gradients (npx vitest lesson-04) before trusting these figures.",
     );
     process.exitCode = 1;
+  }
+  if (vectorized.tensorSameNetwork === false) {
+    console.error(
+      "\nThe tensor engine did not end with the weights of lesson 12's loop on the same batches, so its timing " +
+        "compares different work: check its gradients (npx vitest lesson-14) before trusting these figures.",
+    );
+    process.exitCode = 1;
+  }
+}
+
+/** The issue-17 rows' checks, and their ratios against the targets. */
+function printVectorized(v: Awaited<ReturnType<typeof benchVectorized>>): void {
+  console.log(
+    `\nthe rows after the baseline: ${v.rows.length > 1 ? "timed side by side" : "none"} (TensorFlow.js ${v.tfjsVersion}, CPU backend)`,
+  );
+  for (const note of v.notes) console.log(note);
+  for (const r of v.rows.filter((row) => !Number.isNaN(row.maxWeightDifference))) {
+    const against = r.name.endsWith("per example") ? "the engine's" : `lesson 12's loop on the same batches`;
+    console.log(`${r.name}: weights agree with ${against} to ${r.maxWeightDifference.toExponential(1)}`);
+  }
+  if (v.tensorVsFused !== null) {
+    const met = v.tensorVsFused <= TARGET_TENSOR_VS_FUSED ? "met" : "not met";
+    console.log(
+      `tensor engine (batches of ${TENSOR_BATCH}) / hand-fused baseline beside it: ${v.tensorVsFused.toFixed(2)}× ` +
+        `(median; target ≤ ${TARGET_TENSOR_VS_FUSED.toFixed(1)}×: ${met})`,
+    );
+  }
+  if (v.tfjsVsTensor !== null) {
+    const met = v.tfjsVsTensor >= TARGET_TFJS_VS_TENSOR ? "met" : "not met";
+    console.log(
+      `TensorFlow.js / tensor engine, both in batches of ${TENSOR_BATCH}: ${v.tfjsVsTensor.toFixed(1)}× ` +
+        `(median; target ≥ ${TARGET_TFJS_VS_TENSOR}×: ${met})`,
+    );
   }
 }
 
