@@ -6,6 +6,8 @@ export * from "./draw";
 export * from "./engine";
 export * from "./gradcheck";
 export * from "./loss";
+export * from "./modern-study";
+export * from "./modern-training";
 export * from "./nn";
 export * from "./optim";
 export * from "./random";

@@ -43,6 +43,7 @@ function formatValue(x: number, unit: Unit): string {
     case "loss":
       return x.toFixed(3).replace("-", "−");
     case "epoch":
+    case "updates":
       return x.toFixed(1);
   }
 }
