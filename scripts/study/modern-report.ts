@@ -142,7 +142,8 @@ export function modernMarkdown(
     "",
     "Each claim is tested in each seed by the rule below, stated before the first run; it is **reproduced** when it " +
       "holds in at least 80 % of the seeds, **mixed** from 40 % to 80 %, **not reproduced** below 40 %. A seed " +
-      "whose run diverged counts as not holding.",
+      "whose run diverged counts as not holding. A measurement a seed could not make (the updates to an accuracy " +
+      "its run never reached) is left out of the mean, and is — when no seed made it.",
     "",
     markdownTable(
       ["#", "The claim", "Measured (mean ± sd over seeds)", "Holds in", "Verdict"],
