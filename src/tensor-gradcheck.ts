@@ -22,15 +22,17 @@ export function checkTensorGradients(
   options: GradcheckOptions = {},
 ): GradcheckReport {
   const { h = 1e-6, rtol = 1e-5, atol = 1e-8 } = options;
-  const value = (): number => {
+  const root = (): Tensor => {
     const out = f();
-    if (out.size !== 1)
+    if (out.size !== 1) {
       throw new RangeError(`checkTensorGradients: f() must give a 1×1 tensor, got ${shapeText(out)}.`);
-    return out.data[0];
+    }
+    return out;
   };
+  const value = (): number => root().data[0];
 
   for (const x of inputs) x.grad.fill(0);
-  f().backward();
+  root().backward();
   const analytic = inputs.map((x) => Float64Array.from(x.grad));
 
   const rows: GradcheckRow[] = [];
