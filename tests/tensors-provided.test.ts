@@ -8,12 +8,21 @@ import { scalarInBatches, tensorRow } from "../scripts/maintain/tensor-bench";
 import * as batches from "../solutions/batches";
 import { makeMoons, toSigned } from "../solutions/data";
 import { tensorToDot } from "../solutions/draw";
-import { modernData, modernUpdates, notebookUpdates, updatesToReach } from "../solutions/modern-study";
+import {
+  type BothWays,
+  evaluateModernClaims,
+  type ModernRunResult,
+  modernData,
+  modernUpdates,
+  notebookUpdates,
+  runModern,
+  updatesToReach,
+} from "../solutions/modern-study";
 import { evaluateModern, trainModern } from "../solutions/modern-training";
 import * as nn from "../solutions/nn";
 import { Adam } from "../solutions/optim";
 import { Random } from "../solutions/random";
-import { STUDY_CONFIG, studyData } from "../solutions/study";
+import { MODELS, type RunResult, STUDY_CONFIG, type StudyConfig, studyData } from "../solutions/study";
 import { shapeText, Tensor } from "../solutions/tensor";
 import { checkTensorGradients, expectTensorGradientsToMatch } from "../solutions/tensor-gradcheck";
 import * as tensorNn from "../solutions/tensor-nn";
@@ -219,6 +228,38 @@ describe("lesson 15's provided parts", () => {
     expect(updatesToReach([0.9, 0.5, 0.88, 0.92], 0.9), "index 0 is before training, and does not count").toBe(3);
     expect(updatesToReach([0.5, 0.7], 0.9)).toBeNull();
     expect(updatesToReach([0.5, 0.9], 0.9 + 1e-12), "equal to rounding").toBe(1);
+  });
+});
+
+describe("lesson 15's study when a run blows up", () => {
+  const config: StudyConfig = { n: 20, noise: 0.1, testFraction: 0.25, hidden: 4, epochs: 3, seeds: [1] };
+
+  test("a modern run whose loss stops being a number is reported as diverged, keeping the epochs it finished", () => {
+    const { result } = runModern({ ...MODELS[1], lr: 1e308 }, config, 1);
+    expect(result.diverged).toMatch(/^diverged after \d+ epochs: the loss became NaN at epoch \d+$/);
+    expect(result.history.length).toBeLessThan(3);
+  });
+
+  test("any other error is not hidden as divergence", () => {
+    const fails = () => {
+      throw new RangeError("an index out of range");
+    };
+    expect(() => runModern(MODELS[0], config, 1, fails)).toThrow("an index out of range");
+  });
+
+  test("a seed whose runs all diverged counts as not holding, for every claim", () => {
+    const diverged = (model: RunResult["model"]): ModernRunResult => ({
+      model,
+      seed: 1,
+      start: { train: { loss: 1, accuracy: 0.5 }, test: { loss: 1, accuracy: 0.5 } },
+      history: [],
+      diverged: "diverged after 0 epochs: the loss became NaN at epoch 1",
+      testAccuracyByUpdate: [0.5],
+    });
+    const runs = Object.fromEntries(MODELS.map((m) => [m.id, diverged(m.id)])) as BothWays["modern"];
+    for (const claim of evaluateModernClaims([{ notebook: runs, modern: runs }], config)) {
+      expect([claim.holdsIn, claim.divergedIn, claim.verdict], claim.id).toEqual([0, 1, "not reproduced"]);
+    }
   });
 });
 
