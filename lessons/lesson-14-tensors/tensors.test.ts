@@ -40,6 +40,11 @@ function stepSuspects(op: string, operand: string, right: number[][], before: nu
   return [
     [right, `the grad that was already in ${operand} is gone: ${op}'s local step must add to it (+=, not =).`],
     [
+      // relu's step writes only where x > 0: with =, those entries lose what was there and the others keep it.
+      each(right, (x) => (x === 0 ? before : x)),
+      `the grad that was already in ${operand} is gone where the step wrote: ${op}'s local step must add to it (+=, not =).`,
+    ],
+    [
       each(right, (x) => before - x),
       `${op}'s local step subtracted from ${operand}'s grad: it adds (+=), it does not subtract.`,
     ],
