@@ -284,7 +284,8 @@ async function main(): Promise<void> {
 /** The issue-17 rows' checks, and their ratios against the targets. */
 function printVectorized(v: Awaited<ReturnType<typeof benchVectorized>>): void {
   console.log(
-    `\nthe rows after the baseline: ${v.rows.length > 1 ? "timed side by side" : "none"} (TensorFlow.js ${v.tfjsVersion}, CPU backend)`,
+    `\nthe rows after the baseline: lesson 14's tensor engine and TensorFlow.js ${v.tfjsVersion} (CPU backend), ` +
+      "timed side by side with a fresh copy of the baseline",
   );
   for (const note of v.notes) console.log(note);
   for (const r of v.rows.filter((row) => !Number.isNaN(row.maxWeightDifference))) {
