@@ -105,3 +105,42 @@ export function rangeErrorFrom(run: () => unknown, what: string): RangeError {
   }
   throw new Error(`${what}: expected a RangeError, but nothing was thrown`);
 }
+
+/** A likely mistake in a tensor's entries: the entries it would have produced (as rows), and what to tell the learner. */
+export type EntriesSuspect = [rows: number[][], mistake: string];
+
+/** Rows of numbers the way a failure message shows them: [[1, 2], [3, 4]]. */
+export function showRows(rows: number[][]): string {
+  return `[${rows.map((row) => `[${row.map(show).join(", ")}]`).join(", ")}]`;
+}
+
+/**
+ * Checks the entries of a tensor (`got`, row after row, as its `data` or `grad` holds them) against `expected` rows,
+ * to a billionth. On a difference the message names `what`, the first entry that differs, both whole tensors, and
+ * the likely mistake when `got` is, entry for entry, what one of the `suspects` would have produced.
+ */
+export function expectEntries(
+  what: string,
+  got: ArrayLike<number>,
+  expected: number[][],
+  suspects: EntriesSuspect[] = [],
+): void {
+  const cols = expected[0].length;
+  const gotRows = Array.from({ length: Math.ceil(got.length / cols) }, (_, r) =>
+    Array.from({ length: cols }, (_, c) => got[r * cols + c]),
+  );
+  const wrong = firstDifference(got, expected.flat());
+  if (wrong < 0) return;
+  const found = suspects.find(([rows]) => firstDifference(got, rows.flat()) < 0);
+  const at = `[${Math.floor(wrong / cols)}][${wrong % cols}]`;
+  const said =
+    `${what}: entry ${at} should be ${show(expected.flat()[wrong])}, got ${show(got[wrong])} ` +
+    `(expected ${showRows(expected)}, got ${showRows(gotRows)})`;
+  throw new Error(found ? `${said}: ${found[1]}` : said);
+}
+
+/** The index of the first entry where `got` and `expected` differ (beyond rounding), or -1. */
+function firstDifference(got: ArrayLike<number>, expected: number[]): number {
+  if (got.length !== expected.length) return Math.min(got.length, expected.length);
+  return expected.findIndex((value, i) => !same(got[i], value));
+}

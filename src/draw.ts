@@ -9,9 +9,11 @@
  *     console.log(toDot(loss)); // paste the output into any Graphviz viewer
  *
  * It reads only `data`, `grad`, `children`, `op` and `label`, so it works on your `src/` from lesson 01 on,
- * before `topoSort()` or `backward()` exist.
+ * before `topoSort()` or `backward()` exist. `tensorToDot` draws a graph of lesson 14's tensors the same way,
+ * with each tensor's shape instead of its numbers.
  */
 import type { Value } from "./engine";
+import type { Tensor } from "./tensor";
 
 export interface DotOptions {
   /** Decimal places of data and grad (micrograd prints "%.4f"). */
@@ -54,13 +56,44 @@ export function toDot(root: Value, options: DotOptions = {}): string {
 }
 
 /**
+ * The DOT text of the tensor graph that ends in `root`: one record per tensor (label | rows × columns), one small
+ * node per operation, as `toDot` draws values.
+ */
+export function tensorToDot(root: Tensor, options: Pick<DotOptions, "fontname"> = {}): string {
+  const fontname = options.fontname ?? "Helvetica";
+  const nodes = graphNodes(root);
+  const id = new Map(nodes.map((node, i) => [node, `t${i}`]));
+  const lines = [
+    "digraph G {",
+    "  rankdir=LR;",
+    `  node [fontname=${quote(fontname)}, fontsize=12];`,
+    `  edge [arrowsize=0.7];`,
+  ];
+  for (const node of nodes) {
+    const t = id.get(node);
+    const shape = `${node.rows} × ${node.cols}`;
+    const record = node.label ? `{ ${escapeRecord(node.label)} | ${shape} }` : shape;
+    lines.push(`  ${t} [shape=record, label="${record}"];`);
+    if (node.op) {
+      lines.push(`  ${t}_op [shape=circle, width=0.3, margin=0, label=${quote(node.op)}];`);
+      lines.push(`  ${t}_op -> ${t};`);
+    }
+  }
+  for (const node of nodes) {
+    for (const child of node.children) lines.push(`  ${id.get(child)} -> ${id.get(node)}${node.op ? "_op" : ""};`);
+  }
+  lines.push("}");
+  return `${lines.join("\n")}\n`;
+}
+
+/**
  * Every node below `root`, each once, children before parents (a depth-first post-order walk with an
  * explicit stack: the same order `topoSort()` gives, without needing it).
  */
-function graphNodes(root: Value): Value[] {
-  const order: Value[] = [];
-  const seen = new Set<Value>([root]);
-  const stack: { node: Value; next: number }[] = [{ node: root, next: 0 }];
+function graphNodes<Node extends { children: Node[] }>(root: Node): Node[] {
+  const order: Node[] = [];
+  const seen = new Set<Node>([root]);
+  const stack: { node: Node; next: number }[] = [{ node: root, next: 0 }];
   while (stack.length > 0) {
     const top = stack[stack.length - 1];
     const child = top.node.children[top.next];

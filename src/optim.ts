@@ -9,15 +9,23 @@
  *
  * Lesson 13.
  */
-import { Value } from "./engine";
+
+/**
+ * What an optimizer moves: one number and its gradient. A `Value` is one (`new Adam(net.parameters())`); so is
+ * every entry of a tensor (`new Adam(entries(mlp.parameters()))`, lesson 14).
+ */
+export interface Parameter {
+  data: number;
+  grad: number;
+}
 
 /** What every optimizer shares: the parameters it moves, and clearing their gradients (PyTorch's `Optimizer`). */
 export abstract class Optimizer {
   /** The parameters, in order; the per-parameter state of a subclass is kept in the same order. */
-  readonly params: Value[];
+  readonly params: Parameter[];
 
   /** `name` is the optimizer's, for messages ("Adam: ..."). */
-  constructor(params: Value[], name: string) {
+  constructor(params: Parameter[], name: string) {
     if (!Array.isArray(params) || params.length === 0) {
       throw new RangeError(`${name}: give it the parameters to optimize, like model.parameters(); got none.`);
     }
@@ -49,7 +57,7 @@ export class SGD extends Optimizer {
   /** One velocity per parameter, 0 before the first step (PyTorch's `momentum_buffer`). */
   readonly velocity: number[];
 
-  constructor(params: Value[], { lr = 1e-3, momentum = 0 }: SGDOptions = {}) {
+  constructor(params: Parameter[], { lr = 1e-3, momentum = 0 }: SGDOptions = {}) {
     super(params, "SGD");
     checkPositive(lr, "SGD: lr");
     checkFraction(momentum, "SGD: momentum");
@@ -83,7 +91,7 @@ export class RMSprop extends Optimizer {
   /** One running mean of squared gradients per parameter, 0 before the first step (PyTorch's `square_avg`). */
   readonly squareAvg: number[];
 
-  constructor(params: Value[], { lr = 1e-2, alpha = 0.99, eps = 1e-8 }: RMSpropOptions = {}) {
+  constructor(params: Parameter[], { lr = 1e-2, alpha = 0.99, eps = 1e-8 }: RMSpropOptions = {}) {
     super(params, "RMSprop");
     checkPositive(lr, "RMSprop: lr");
     checkFraction(alpha, "RMSprop: alpha");
@@ -123,7 +131,7 @@ export class Adam extends Optimizer {
   /** t: how many steps were taken, for the bias correction (PyTorch's `state["step"]`). */
   t = 0;
 
-  constructor(params: Value[], { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8 }: AdamOptions = {}) {
+  constructor(params: Parameter[], { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8 }: AdamOptions = {}) {
     super(params, "Adam");
     checkPositive(lr, "Adam: lr");
     checkFraction(betas[0], "Adam: betas[0]");

@@ -140,12 +140,12 @@ export function runModel(
 /** Every model's run in one seed. */
 export type SeedRuns = Record<ModelId, RunResult>;
 
-export type Unit = "points" | "percent" | "loss" | "epoch";
+export type Unit = "points" | "percent" | "loss" | "epoch" | "updates";
 
 /** One measured number of a claim, in one seed. */
 export interface Measurement {
   label: string;
-  /** How to show it: accuracy differences in percentage points, shares in percent, raw losses, epochs. */
+  /** How to show it: accuracy differences in percentage points, shares in percent, raw losses, epochs, updates. */
   unit: Unit;
   value: number;
 }
@@ -156,15 +156,19 @@ export interface Check {
   holds: boolean;
 }
 
-export interface ClaimSpec {
+/** A claim about the runs of one seed (`Runs`): what is measured, and the parts of its rule. */
+export interface ClaimOf<Runs> {
   id: string;
-  /** What the notebook says. */
+  /** The claim, in words: what the notebook says (lesson 10), or what lesson 15 expects of the modern way. */
   notebook: string;
   /** The test applied in each seed, in words (the code in `measure` is the same test). */
   rule: string;
   /** The measurements and the parts of the rule (the claim holds when every part does); none if a run diverged. */
-  measure(runs: SeedRuns, config: StudyConfig): { measurements: Measurement[]; checks: Check[] };
+  measure(runs: Runs, config: StudyConfig): { measurements: Measurement[]; checks: Check[] };
 }
+
+/** One of the notebook's claims, about lesson 10's runs of one seed. */
+export type ClaimSpec = ClaimOf<SeedRuns>;
 
 /** The number of final epochs averaged for "where the run ended", and the early checkpoint: a tenth of the run. */
 export function tenth(config: StudyConfig): number {
@@ -334,7 +338,15 @@ export interface ClaimResult {
 
 /** Measures every claim in every seed and gives each its verdict. */
 export function evaluateClaims(bySeed: SeedRuns[], config: StudyConfig): ClaimResult[] {
-  return CLAIMS.map((claim) => {
+  return judgeClaims(CLAIMS, bySeed, config);
+}
+
+/**
+ * Measures each of `claims` in every seed of `bySeed` and gives each its verdict by `verdictFor`. A measurement a
+ * seed could not make (NaN, like the updates to a mark never reached) is left out of its mean; its checks say why.
+ */
+export function judgeClaims<Runs>(claims: ClaimOf<Runs>[], bySeed: Runs[], config: StudyConfig): ClaimResult[] {
+  return claims.map((claim) => {
     const outcomes = bySeed.map((runs) => claim.measure(runs, config));
     // A diverged run gives no checks, and an empty list of checks never holds.
     const holdsIn = outcomes.filter((o) => o.checks.length > 0 && o.checks.every((c) => c.holds)).length;
@@ -345,8 +357,9 @@ export function evaluateClaims(bySeed: SeedRuns[], config: StudyConfig): ClaimRe
       notebook: claim.notebook,
       rule: claim.rule,
       measurements: (first?.measurements ?? []).map((m, i) => {
-        const perSeed = measured.map((o) => o.measurements[i].value);
-        return { label: m.label, unit: m.unit, perSeed, ...meanSd(perSeed) };
+        const perSeed = measured.map((o) => o.measurements[i].value).filter((value) => !Number.isNaN(value));
+        const summary = perSeed.length > 0 ? meanSd(perSeed) : { mean: Number.NaN, sd: Number.NaN };
+        return { label: m.label, unit: m.unit, perSeed, ...summary };
       }),
       checks: (first?.checks ?? []).map((c, i) => ({
         label: c.label,

@@ -11,16 +11,17 @@ describe("course.json, the grading manifest", () => {
     expect(manifest.lessons.reduce((sum, l) => sum + l.points, 0)).toBe(TOTAL_POINTS);
   });
 
-  test("puts lessons 11 to 13 in a bonus part, Beyond the notebook, worth points on top of the core's 100", () => {
+  test("puts lessons 11 to 15 in a bonus part, Beyond the notebook, worth points on top of the core's 100", () => {
     const manifest = readManifest();
     expect(manifest.bonus?.title).toBe("Beyond the notebook");
-    expect(manifest.bonus?.lessons.map((l) => l.id)).toEqual(["lesson-11", "lesson-12", "lesson-13"]);
+    const bonus = ["lesson-11", "lesson-12", "lesson-13", "lesson-14", "lesson-15"];
+    expect(manifest.bonus?.lessons.map((l) => l.id)).toEqual(bonus);
     expect(manifest.bonus?.lessons.every((l) => l.points > 0)).toBe(true);
     expect(
       everyLesson(manifest)
         .filter((l) => l.bonus)
         .map((l) => l.id),
-    ).toEqual(["lesson-11", "lesson-12", "lesson-13"]);
+    ).toEqual(bonus);
   });
 
   test("the lesson list knows each lesson's part: none for the core, the bonus part's title for the others", () => {
@@ -30,6 +31,8 @@ describe("course.json, the grading manifest", () => {
       ["lesson-11", "Beyond the notebook"],
       ["lesson-12", "Beyond the notebook"],
       ["lesson-13", "Beyond the notebook"],
+      ["lesson-14", "Beyond the notebook"],
+      ["lesson-15", "Beyond the notebook"],
     ]);
   });
 

@@ -1,6 +1,6 @@
 /**
  * The course manifest, `course.json`: every lesson's id, title and points. The core lessons total 100; an
- * optional bonus part (lessons 11 to 13, "Beyond the notebook") is worth points of its own, on top.
+ * optional bonus part (lessons 11 to 15, "Beyond the notebook") is worth points of its own, on top.
  * The grader reads the lesson list from here and from the `lessons/` folders, never from its own code,
  * so adding a lesson is one manifest entry plus its folder.
  */

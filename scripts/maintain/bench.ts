@@ -13,6 +13,9 @@
  * It runs with the V8 setting of every course tool (scripts/lib/v8-flags.ts); `--v8-defaults` measures with
  * Node's defaults instead, which is how the engine's old trap shows (docs/bench.md).
  *
+ * Then, in the same run, lesson 14's tensor engine in mini-batches of 32 against the hand-fused loop and
+ * TensorFlow.js (vectorized-bench.ts, which says how those rows are timed and checked).
+ *
  * Prints a short table and writes reports/bench.json. Run with `node --expose-gc` (the npm script does) so
  * the heap figures start from a collected heap.
  */
@@ -26,11 +29,14 @@ import { ROOT, resolveTarget } from "../lib/target";
 import { COURSE_V8_FLAGS, useCourseV8Flags } from "../lib/v8-flags";
 import { FusedMlp } from "./fused-mlp";
 import { loadCompiled } from "./load-compiled";
+import { benchVectorized, TENSOR_BATCH } from "./vectorized-bench";
 
 type DataModule = typeof import("../../solutions/data");
 type LossModule = typeof import("../../solutions/loss");
 type NnModule = typeof import("../../solutions/nn");
 type MirrorModule = typeof import("./micrograd-mirror");
+type BatchesModule = typeof import("../../solutions/batches");
+type TensorNnModule = typeof import("../../solutions/tensor-nn");
 
 const MIRROR = path.join(path.dirname(fileURLToPath(import.meta.url)), "micrograd-mirror.ts");
 
@@ -43,6 +49,9 @@ const LEARNING_RATE = 0.01;
  * example; and the first bench's, at most 80 µs and 20× the hand-fused loop, which the graph itself rules out.
  */
 const TARGETS = { micros: 300, mirrorRatio: 1.0, firstMicros: 80, firstRatio: 20 };
+/** Targets of the vectorized engine: in batches, as fast as the hand-fused loop and 10 times faster than TensorFlow.js. */
+const TARGET_TENSOR_VS_FUSED = 1;
+const TARGET_TFJS_VS_TENSOR = 10;
 
 interface Options {
   target: string;
@@ -91,6 +100,8 @@ async function loadTarget(folder: string) {
     nn: (await load("nn")) as NnModule,
     loss: (await load("loss")) as LossModule,
     mirror: (await load("micrograd-mirror")) as MirrorModule,
+    batches: (await load("batches")) as BatchesModule,
+    tensorNn: (await load("tensor-nn")) as TensorNnModule,
   };
 }
 
@@ -111,13 +122,15 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   if (!options.v8Defaults) useCourseV8Flags();
   const folder = resolveTarget(options.target);
-  const { data, nn, loss, mirror: mirrorModule } = await loadTarget(folder);
+  const modules = await loadTarget(folder);
+  const { data, nn, loss, mirror: mirrorModule } = modules;
 
   const moons = data.makeMoons(EXAMPLES, { noise: NOISE, seed: 42 });
   const xs = moons.x;
   const ys = data.toSigned(moons.y);
   const net = new nn.ANN(SIZES[0], SIZES.slice(1));
   const params = net.parameters();
+  const initial = params.map((p) => p.data);
   const fused = new FusedMlp(
     SIZES,
     params.map((p) => p.data),
@@ -195,6 +208,19 @@ async function main(): Promise<void> {
   });
   fusedEpoch();
   mirrorEpoch();
+  const vectorized = await benchVectorized({
+    modules,
+    stubbedLesson,
+    root: ROOT,
+    sizes: SIZES,
+    data: { x: xs, y: ys },
+    lr: LEARNING_RATE,
+    initial,
+    warmup: options.warmup,
+    epochs: options.epochs,
+    perExample: { weights: params.map((p) => p.data), epochs: options.warmup + options.epochs + 1 },
+    gc,
+  });
   const seconds = (Date.now() - started) / 1000;
 
   const engineAccuracy = accuracy(xs, ys, (x) => net.forward(x)[0].data);
@@ -244,6 +270,10 @@ async function main(): Promise<void> {
     maxWeightDifferenceToMirror: mirrorGap,
     sameNetwork,
     targets: { ...TARGETS, met: meetsTargets, firstMet: meetsFirstTargets },
+    vectorized: {
+      ...vectorized,
+      targets: { tensorVsFused: TARGET_TENSOR_VS_FUSED, tfjsVsTensor: TARGET_TFJS_VS_TENSOR },
+    },
     seconds,
   };
   const outFile = path.resolve(ROOT, options.out);
@@ -276,6 +306,7 @@ async function main(): Promise<void> {
         us(yardstick.cpuMicros),
         pct(mirrorAccuracy),
       ],
+      ...vectorized.rows.map((r) => [r.name, us(r.medianMicros), us(r.minMicros), us(r.cpuMicros), pct(r.accuracy)]),
     ]),
   );
   console.log(`\nengine / baseline: ${ratio.toFixed(1)}× (median)`);
@@ -294,6 +325,7 @@ async function main(): Promise<void> {
     `targets: ≤ ${TARGETS.micros} µs per example and ≤ ${TARGETS.mirrorRatio.toFixed(1)}× the micrograd mirror: ${meetsTargets ? "met" : "not met"}; ` +
       `the first bench's ≤ ${TARGETS.firstMicros} µs and ≤ ${TARGETS.firstRatio}× the baseline: ${meetsFirstTargets ? "met" : "not met"} (docs/bench.md says why)`,
   );
+  printVectorized(vectorized);
   console.log(`\nwrote ${path.relative(ROOT, outFile)} (${seconds.toFixed(1)} s)`);
   if (!sameNetwork) {
     console.error(
@@ -301,6 +333,40 @@ async function main(): Promise<void> {
         "check the engine's gradients (npx vitest lesson-04) before trusting these figures.",
     );
     process.exitCode = 1;
+  }
+  if (vectorized.tensorSameNetwork === false) {
+    console.error(
+      "\nThe tensor engine did not end with the weights of lesson 12's loop on the same batches, so its timing " +
+        "compares different work: check its gradients (npx vitest lesson-14) before trusting these figures.",
+    );
+    process.exitCode = 1;
+  }
+}
+
+/** The issue-17 rows' checks, and their ratios against the targets. */
+function printVectorized(v: Awaited<ReturnType<typeof benchVectorized>>): void {
+  console.log(
+    `\nthe rows after the baseline: lesson 14's tensor engine and TensorFlow.js ${v.tfjsVersion} (CPU backend), ` +
+      "timed side by side with a fresh copy of the baseline",
+  );
+  for (const note of v.notes) console.log(note);
+  for (const r of v.rows.filter((row) => !Number.isNaN(row.maxWeightDifference))) {
+    const against = r.name.endsWith("per example") ? "the engine's" : `lesson 12's loop on the same batches`;
+    console.log(`${r.name}: weights agree with ${against} to ${r.maxWeightDifference.toExponential(1)}`);
+  }
+  if (v.tensorVsFused !== null) {
+    const met = v.tensorVsFused <= TARGET_TENSOR_VS_FUSED ? "met" : "not met";
+    console.log(
+      `tensor engine (batches of ${TENSOR_BATCH}) / hand-fused baseline beside it: ${v.tensorVsFused.toFixed(2)}× ` +
+        `(median; target ≤ ${TARGET_TENSOR_VS_FUSED.toFixed(1)}×: ${met})`,
+    );
+  }
+  if (v.tfjsVsTensor !== null) {
+    const met = v.tfjsVsTensor >= TARGET_TFJS_VS_TENSOR ? "met" : "not met";
+    console.log(
+      `TensorFlow.js / tensor engine, both in batches of ${TENSOR_BATCH}: ${v.tfjsVsTensor.toFixed(1)}× ` +
+        `(median; target ≥ ${TARGET_TFJS_VS_TENSOR}×: ${met})`,
+    );
   }
 }
 

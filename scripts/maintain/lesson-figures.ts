@@ -1,14 +1,16 @@
 /**
  * The course's generated pictures. A lesson that has pictures holds a `figures.ts` exporting
- * `figures: Record<string, () => Value>` (a name and how to build the graph); each becomes
- * `lessons/<lesson>/figures/<name>.svg`, drawn with `toDot` (solutions/draw.ts) and rendered by Graphviz.
+ * `figures: Record<string, () => Value | Tensor>` (a name and how to build the graph); each becomes
+ * `lessons/<lesson>/figures/<name>.svg`, drawn with `toDot` (or `tensorToDot` for a tensor graph,
+ * solutions/draw.ts) and rendered by Graphviz.
  * `npm run figures` writes them; course:check regenerates them in memory and reports any that are stale.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { toDot } from "../../solutions/draw";
+import { tensorToDot, toDot } from "../../solutions/draw";
 import type { Value } from "../../solutions/engine";
+import { Tensor } from "../../solutions/tensor";
 import { type Lesson, listLessons } from "../lib/lessons";
 import { ROOT } from "../lib/target";
 import { renderSvg } from "./graphviz";
@@ -22,7 +24,7 @@ export async function generateFigures(lessons: Lesson[] = listLessons(), root = 
   for (const lesson of lessons) {
     const source = path.join(root, "lessons", lesson.folder, FIGURE_SOURCE);
     if (!existsSync(source)) continue;
-    const module = (await import(pathToFileURL(source).href)) as { figures?: Record<string, () => Value> };
+    const module = (await import(pathToFileURL(source).href)) as { figures?: Record<string, () => Value | Tensor> };
     if (!module.figures) {
       throw new Error(
         `lessons/${lesson.folder}/${FIGURE_SOURCE} must export \`figures\`: a name -> graph builder map.`,
@@ -34,7 +36,9 @@ export async function generateFigures(lessons: Lesson[] = listLessons(), root = 
           `lessons/${lesson.folder}/${FIGURE_SOURCE}: figure name "${name}" must be lower-case-with-dashes.`,
         );
       }
-      files.set(`lessons/${lesson.folder}/${FIGURE_FOLDER}/${name}.svg`, await renderSvg(toDot(build())));
+      const root = build();
+      const dot = root instanceof Tensor ? tensorToDot(root) : toDot(root);
+      files.set(`lessons/${lesson.folder}/${FIGURE_FOLDER}/${name}.svg`, await renderSvg(dot));
     }
   }
   return files;

@@ -16,7 +16,7 @@ export interface StudyResults {
 }
 
 /** results.json: numbers rounded to 6 significant digits, which is plenty and keeps the file stable. */
-export function resultsJson(results: StudyResults): string {
+export function resultsJson(results: object): string {
   const text = JSON.stringify(results, (_, v) => (typeof v === "number" ? Number(v.toPrecision(6)) : v), 2);
   // Lists of numbers on one line each, and one line per history row: readable, and a fifth of the size.
   return `${text
@@ -32,7 +32,7 @@ export function formatLr(lr: number): string {
   return lr >= 1e-4 ? String(lr) : lr.toFixed(Math.ceil(-Math.log10(lr)));
 }
 
-const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
+export const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
 
 function formatValue(x: number, unit: Unit): string {
   switch (unit) {
@@ -43,13 +43,14 @@ function formatValue(x: number, unit: Unit): string {
     case "loss":
       return x.toFixed(3).replace("-", "−");
     case "epoch":
+    case "updates":
       return x.toFixed(1);
   }
 }
 
 const unitSuffix = (unit: Unit) => (unit === "points" ? " points" : "");
 
-function meanSdText(values: number[], format: (x: number) => string): string {
+export function meanSdText(values: number[], format: (x: number) => string): string {
   if (values.length === 0) return "—";
   const mean = values.reduce((s, v) => s + v, 0) / values.length;
   const sd = values.length > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
@@ -121,21 +122,21 @@ function describeConfig(config: StudyConfig): string {
   );
 }
 
-function claimMeasured(claim: ClaimResult): string {
+export function claimMeasured(claim: ClaimResult): string {
   if (claim.measurements.length === 0) return "not measured: every run diverged";
   return claim.measurements
     .map((m) => `${m.label}: ${meanSdText(m.perSeed, (x) => formatValue(x, m.unit))}${unitSuffix(m.unit)}`)
     .join("; ");
 }
 
-function claimHolds(claim: ClaimResult): string {
+export function claimHolds(claim: ClaimResult): string {
   const diverged = claim.divergedIn > 0 ? `, diverged in ${claim.divergedIn}` : "";
   const parts = claim.checks.map((c) => `${c.label}: ${c.holdsIn}`).join(", ");
   return `${claim.holdsIn} of ${claim.seeds} (${parts}${diverged})`;
 }
 
 /** A markdown table with padded columns, exactly as the formatter (Biome) writes it, so `npm run format` leaves it be. */
-function markdownTable(header: string[], rows: string[][]): string {
+export function markdownTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, c) => Math.max(3, h.length, ...rows.map((row) => row[c].length)));
   const line = (cells: string[]) => `| ${cells.map((cell, c) => cell.padEnd(widths[c])).join(" | ")} |`;
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
