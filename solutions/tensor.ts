@@ -118,7 +118,7 @@ export class Tensor {
         for (let j = 0; j < cols; j++) c[i * cols + j] += aik * b[k * cols + j];
       }
     }
-    out.localBackward = () => {
+    const localBackward = () => {
       // d c[i][j] / d a[i][k] = b[k][j] and d c[i][j] / d b[k][j] = a[i][k]; added up over every j and every i:
       // grad of a = out.grad · bᵀ, grad of b = aᵀ · out.grad. The same i, k, j loops compute both. (The step
       // reads its own a, b and sizes from the tensors: see "Fast loops" at the top of this file.)
@@ -143,6 +143,7 @@ export class Tensor {
         }
       }
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-14
   }
@@ -161,7 +162,7 @@ export class Tensor {
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < cols; j++) c[i * cols + j] = a[i * cols + j] + b[i * stride + j];
     }
-    out.localBackward = () => {
+    const localBackward = () => {
       const { rows, cols } = out;
       const stride = other.rows === 1 ? 0 : cols;
       const da = this.grad;
@@ -175,6 +176,7 @@ export class Tensor {
         }
       }
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-14
   }
@@ -192,7 +194,7 @@ export class Tensor {
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < cols; j++) c[i * cols + j] = a[i * cols + j] - b[i * stride + j];
     }
-    out.localBackward = () => {
+    const localBackward = () => {
       const { rows, cols } = out;
       const stride = other.rows === 1 ? 0 : cols;
       const da = this.grad;
@@ -205,6 +207,7 @@ export class Tensor {
         }
       }
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-14
   }
@@ -218,7 +221,7 @@ export class Tensor {
     const b = other.data;
     const c = out.data;
     for (let i = 0; i < c.length; i++) c[i] = a[i] * b[i];
-    out.localBackward = () => {
+    const localBackward = () => {
       const a = this.data;
       const b = other.data;
       const da = this.grad;
@@ -229,6 +232,7 @@ export class Tensor {
         db[i] += a[i] * dc[i];
       }
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-14
   }
@@ -241,11 +245,12 @@ export class Tensor {
     const x = this.data;
     const y = out.data;
     for (let i = 0; i < y.length; i++) y[i] = factor * x[i];
-    out.localBackward = () => {
+    const localBackward = () => {
       const dx = this.grad;
       const dy = out.grad;
       for (let i = 0; i < dy.length; i++) dx[i] += factor * dy[i];
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-14
   }
@@ -258,12 +263,13 @@ export class Tensor {
     const x = this.data;
     const y = out.data;
     for (let i = 0; i < y.length; i++) y[i] = x[i] ** exponent;
-    out.localBackward = () => {
+    const localBackward = () => {
       const x = this.data;
       const dx = this.grad;
       const dy = out.grad;
       for (let i = 0; i < dy.length; i++) dx[i] += exponent * x[i] ** (exponent - 1) * dy[i];
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-14
   }
@@ -275,12 +281,13 @@ export class Tensor {
     const x = this.data;
     const y = out.data;
     for (let i = 0; i < y.length; i++) y[i] = Math.tanh(x[i]);
-    out.localBackward = () => {
+    const localBackward = () => {
       const y = out.data;
       const dx = this.grad;
       const dy = out.grad;
       for (let i = 0; i < dy.length; i++) dx[i] += (1 - y[i] * y[i]) * dy[i];
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-14
   }
@@ -292,12 +299,13 @@ export class Tensor {
     const x = this.data;
     const y = out.data;
     for (let i = 0; i < y.length; i++) y[i] = 1 / (1 + Math.exp(-x[i]));
-    out.localBackward = () => {
+    const localBackward = () => {
       const y = out.data;
       const dx = this.grad;
       const dy = out.grad;
       for (let i = 0; i < dy.length; i++) dx[i] += y[i] * (1 - y[i]) * dy[i];
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-14
   }
@@ -309,7 +317,7 @@ export class Tensor {
     const x = this.data;
     const y = out.data;
     for (let i = 0; i < y.length; i++) y[i] = Math.max(0, x[i]);
-    out.localBackward = () => {
+    const localBackward = () => {
       const x = this.data;
       const dx = this.grad;
       const dy = out.grad;
@@ -317,6 +325,7 @@ export class Tensor {
         if (x[i] > 0) dx[i] += dy[i];
       }
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-14
   }
@@ -329,13 +338,14 @@ export class Tensor {
     const y = out.data;
     // ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): the exponent is never positive, so e^... stays at most 1.
     for (let i = 0; i < y.length; i++) y[i] = Math.max(x[i], 0) + Math.log1p(Math.exp(-Math.abs(x[i])));
-    out.localBackward = () => {
+    const localBackward = () => {
       const x = this.data;
       const dx = this.grad;
       const dy = out.grad;
       // d/dx ln(1 + e^x) = sigmoid(x)
       for (let i = 0; i < dy.length; i++) dx[i] += dy[i] / (1 + Math.exp(-x[i]));
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-14
   }
@@ -348,11 +358,12 @@ export class Tensor {
     let total = 0;
     for (let i = 0; i < x.length; i++) total += x[i];
     out.data[0] = total;
-    out.localBackward = () => {
+    const localBackward = () => {
       const dx = this.grad;
       // Every entry adds to the sum with slope 1.
       for (let i = 0; i < dx.length; i++) dx[i] += out.grad[0];
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-14
   }
@@ -365,11 +376,12 @@ export class Tensor {
     let total = 0;
     for (let i = 0; i < x.length; i++) total += x[i];
     out.data[0] = total / x.length;
-    out.localBackward = () => {
+    const localBackward = () => {
       const dx = this.grad;
       // Every entry adds to the mean with slope 1 / n.
       for (let i = 0; i < dx.length; i++) dx[i] += out.grad[0] / dx.length;
     };
+    out.localBackward = localBackward;
     return out;
     // END lesson-14
   }
