@@ -1,40 +1,25 @@
 /**
- * Runs the comparisons of lessons 12 and 13 (solutions/comparisons.ts, or a target's copy) on worker threads,
- * one task per race (optimizer and seed) and per oscillation run, the races first (they are the longest).
- * Results are placed by task, so they do not depend on which worker finished first.
+ * Runs the comparisons of lessons 12 and 13 (solutions/comparisons.ts, or a target's copy) on worker threads
+ * (worker-pool.ts), one task per race (optimizer and seed) and per oscillation run, the races first (they are
+ * the longest). Results are placed by task, so they do not depend on which worker finished first.
  */
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
 import type * as Comparisons from "../../solutions/comparisons";
-import { compileModule } from "../lib/compile-target";
+import { runOnWorkers } from "./worker-pool";
 
 export type MeasureTask =
   | { kind: "race"; key: string; racer: Comparisons.Racer["id"]; seed: number }
   | { kind: "oscillation"; key: string; index: number };
 
-export type MeasureMessage =
-  | { key: string; race: Comparisons.RaceResult }
-  | { key: string; oscillation: Comparisons.LossPoint[] }
-  | { key: string; error: string };
+/** What a worker gives back for a task: a race's result, or an oscillation run's losses. */
+export type MeasureResult = Comparisons.RaceResult | Comparisons.LossPoint[];
 
 export interface Measured {
   /** Racer by racer, seed by seed, in the order of RACERS and RACE_CONFIG.seeds. */
   races: Comparisons.RaceResult[];
   /** One curve per run of OSCILLATION_RUNS, in its order. */
   oscillation: Comparisons.LossPoint[][];
-}
-
-/** The course code under study threw. */
-export class MeasureError extends Error {
-  constructor(
-    readonly task: string,
-    readonly reason: string,
-  ) {
-    super(`${task}: ${reason}`);
-    this.name = "MeasureError";
-  }
 }
 
 /** Which comparisons to run: lesson 13's races, lesson 12's oscillation runs, or both. */
@@ -48,7 +33,7 @@ export async function runComparisons(
   comparisonsModule: string,
   comparisons: typeof Comparisons,
   wanted: Wanted,
-  workers = os.availableParallelism(),
+  workers?: number,
   onTask?: (done: number, total: number) => void,
 ): Promise<Measured> {
   const races = wanted.races ? comparisons.RACERS : [];
@@ -57,49 +42,24 @@ export async function runComparisons(
     ...races.flatMap((racer) =>
       comparisons.RACE_CONFIG.seeds.map((seed) => ({
         kind: "race" as const,
-        key: `${racer.id}/${seed}`,
+        key: `racing ${racer.name} on seed ${seed}`,
         racer: racer.id,
         seed,
       })),
     ),
-    ...oscillation.map((_, index) => ({ kind: "oscillation" as const, key: `run ${index}`, index })),
+    ...oscillation.map((run, index) => ({ kind: "oscillation" as const, key: `oscillation run "${run.name}"`, index })),
   ];
-  const workerFile = compileModule(
-    path.join(path.dirname(fileURLToPath(import.meta.url)), "measure-worker.ts"),
-    path.join(path.dirname(comparisonsModule), "measure-worker.mjs"),
-  );
-  const workerData = { comparisonsModule: pathToFileURL(comparisonsModule).href };
-  const threads = Array.from(
-    { length: Math.max(1, Math.min(workers, tasks.length)) },
-    () => new Worker(workerFile, { workerData }),
-  );
-  const results = new Map<string, MeasureMessage>();
-  let next = 0;
-  try {
-    await Promise.all(
-      threads.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const sendNext = () => (next < tasks.length ? worker.postMessage(tasks[next++]) : resolve());
-            worker.on("message", (message: MeasureMessage) => {
-              if ("error" in message) return reject(new MeasureError(message.key, message.error));
-              results.set(message.key, message);
-              onTask?.(results.size, tasks.length);
-              sendNext();
-            });
-            worker.on("error", reject);
-            sendNext();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(threads.map((worker) => worker.terminate()));
-  }
-  const result = (key: string) => results.get(key) as MeasureMessage;
+  let done = 0;
+  const results = await runOnWorkers<MeasureTask, MeasureResult>({
+    workerSource: path.join(path.dirname(fileURLToPath(import.meta.url)), "measure-worker.ts"),
+    courseModule: comparisonsModule,
+    tasks,
+    threads: workers,
+    onResult: () => onTask?.(++done, tasks.length),
+  });
+  const resultOf = (task: MeasureTask) => results.get(task.key) as MeasureResult;
   return {
-    races: tasks.flatMap((t) => (t.kind === "race" ? [(result(t.key) as { race: Comparisons.RaceResult }).race] : [])),
-    oscillation: tasks.flatMap((t) =>
-      t.kind === "oscillation" ? [(result(t.key) as { oscillation: Comparisons.LossPoint[] }).oscillation] : [],
-    ),
+    races: tasks.flatMap((t) => (t.kind === "race" ? [resultOf(t) as Comparisons.RaceResult] : [])),
+    oscillation: tasks.flatMap((t) => (t.kind === "oscillation" ? [resultOf(t) as Comparisons.LossPoint[]] : [])),
   };
 }

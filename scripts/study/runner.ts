@@ -1,14 +1,12 @@
 /**
- * Runs the study of solutions/study.ts (or a target's copy of it) on worker threads: one task per model and
- * seed, the longest first, as many workers as cores. Results are placed by model and seed, so they do not
- * depend on which worker finished first.
+ * Runs the study of solutions/study.ts (or a target's copy of it) on worker threads (worker-pool.ts): one task per
+ * model and seed, the longest first. Results are placed by model and seed, so they do not depend on which worker
+ * finished first.
  */
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
 import type { ModelId, ModelSpec, RunResult, SeedRuns, StudyConfig } from "../../solutions/study";
-import { compileModule } from "../lib/compile-target";
+import { runOnWorkers } from "./worker-pool";
 
 /** Where the decision-boundary figures probe each trained network: a grid over the moons, step 0.15. */
 export interface BoundaryGrid {
@@ -42,17 +40,6 @@ export interface RunStudyOptions {
   onRun?: (result: RunResult, spec: ModelSpec) => void;
 }
 
-/** The course code under study threw (not a divergence, which runModel reports as a result). */
-export class StudyRunError extends Error {
-  constructor(
-    readonly task: string,
-    readonly reason: string,
-  ) {
-    super(`${task}: ${reason}`);
-    this.name = "StudyRunError";
-  }
-}
-
 /** One model on one seed, as the runner sends it to a worker. */
 export interface Task {
   key: string;
@@ -61,17 +48,11 @@ export interface Task {
   boundary: BoundaryGrid | null;
 }
 
-/** What every worker is started with. */
-export interface WorkerData {
-  /** A file: URL of the compiled study module. */
-  studyModule: string;
-  config: StudyConfig;
+/** What a worker gives back for a task: the run, and (on the first seed) the boundary it probed, or null. */
+export interface TaskResult {
+  result: RunResult;
+  boundary: number[] | null;
 }
-
-export type WorkerMessage =
-  | { type: "epoch"; key: string; epoch: number }
-  | { type: "done"; key: string; result: RunResult; boundary: number[] | null }
-  | { type: "error"; key: string; message: string };
 
 export async function runStudyInWorkers(options: RunStudyOptions): Promise<StudyOutcome> {
   const { config, models } = options;
@@ -79,53 +60,32 @@ export async function runStudyInWorkers(options: RunStudyOptions): Promise<Study
   const ordered = [...models].sort((a, b) => b.hiddenLayers - a.hiddenLayers);
   const tasks: Task[] = ordered.flatMap((spec) =>
     config.seeds.map((seed) => ({
-      key: `${spec.id}/${seed}`,
+      key: `training ${spec.name} on seed ${seed}`,
       seed,
       model: spec.id,
       boundary: seed === config.seeds[0] ? BOUNDARY_GRID : null,
     })),
   );
-  const results = new Map<string, RunResult>();
   const boundaries = Object.fromEntries(models.map((m) => [m.id, null])) as Record<ModelId, number[] | null>;
-  const count = Math.max(1, Math.min(options.workers ?? os.availableParallelism(), tasks.length));
-  const workerFile = compileModule(
-    path.join(path.dirname(fileURLToPath(import.meta.url)), "worker.ts"),
-    path.join(path.dirname(options.studyModule), "study-worker.mjs"),
-  );
-  const workerData: WorkerData = { studyModule: pathToFileURL(options.studyModule).href, config };
-  const workers = Array.from({ length: count }, () => new Worker(workerFile, { workerData }));
-
-  let next = 0;
-  try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const sendNext = () => {
-              if (next >= tasks.length) return resolve();
-              worker.postMessage({ task: tasks[next++] });
-            };
-            worker.on("message", (message: WorkerMessage) => {
-              if (message.type === "epoch") return options.onEpoch?.();
-              if (message.type === "error") return reject(new StudyRunError(message.key, message.message));
-              results.set(message.key, message.result);
-              const spec = models.find((m) => m.id === message.result.model) as ModelSpec;
-              if (message.boundary) boundaries[spec.id] = message.boundary;
-              options.onRun?.(message.result, spec);
-              sendNext();
-            });
-            worker.on("error", reject);
-            sendNext();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
-  }
+  const results = await runOnWorkers<Task, TaskResult>({
+    workerSource: path.join(path.dirname(fileURLToPath(import.meta.url)), "worker.ts"),
+    courseModule: options.studyModule,
+    config,
+    tasks,
+    threads: options.workers,
+    onProgress: () => options.onEpoch?.(),
+    onResult: (_, { result, boundary }) => {
+      const spec = models.find((m) => m.id === result.model) as ModelSpec;
+      if (boundary) boundaries[spec.id] = boundary;
+      options.onRun?.(result, spec);
+    },
+  });
 
   const bySeed = config.seeds.map(
     (seed) =>
-      Object.fromEntries(models.map((spec) => [spec.id, results.get(`${spec.id}/${seed}`) as RunResult])) as SeedRuns,
+      Object.fromEntries(
+        models.map((spec) => [spec.id, (results.get(`training ${spec.name} on seed ${seed}`) as TaskResult).result]),
+      ) as SeedRuns,
   );
   return { bySeed, boundaries, grid: BOUNDARY_GRID };
 }
