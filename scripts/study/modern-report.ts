@@ -4,7 +4,7 @@
  */
 import type { BothWays, ModernRunResult } from "../../solutions/modern-study";
 import type { ClaimResult, ModelSpec, RunResult, StudyConfig } from "../../solutions/study";
-import { claimHolds, claimMeasured, formatLr, markdownTable, meanSdText, percent } from "./report";
+import { claimLines, claimRows, formatLr, markdownTable, meanSdText, percent } from "./report";
 
 /** Everything lesson 15's study produced, as written to its results.json (the notebook's runs are lesson 10's). */
 export interface ModernResults {
@@ -147,7 +147,7 @@ export function modernMarkdown(
     "",
     markdownTable(
       ["#", "The claim", "Measured (mean ± sd over seeds)", "Holds in", "Verdict"],
-      results.claims.map((c, i) => [String(i + 1), c.notebook, claimMeasured(c), claimHolds(c), `**${c.verdict}**`]),
+      claimRows(results.claims),
     ),
     "",
     "The rules:",
@@ -178,10 +178,6 @@ export function modernText(results: ModernResults, bySeed: BothWays[]): string {
     "",
     ...table,
     "",
-    ...results.claims.flatMap((c, i) => [
-      `Claim ${i + 1}: ${c.notebook}`,
-      `  measured: ${claimMeasured(c)}`,
-      `  holds in ${claimHolds(c).replace(" (", " seeds (")}: ${c.verdict.toUpperCase()}`,
-    ]),
+    ...claimLines(results.claims),
   ].join("\n");
 }

@@ -122,17 +122,31 @@ function describeConfig(config: StudyConfig): string {
   );
 }
 
-export function claimMeasured(claim: ClaimResult): string {
+function claimMeasured(claim: ClaimResult): string {
   if (claim.measurements.length === 0) return "not measured: every run diverged";
   return claim.measurements
     .map((m) => `${m.label}: ${meanSdText(m.perSeed, (x) => formatValue(x, m.unit))}${unitSuffix(m.unit)}`)
     .join("; ");
 }
 
-export function claimHolds(claim: ClaimResult): string {
+function claimHolds(claim: ClaimResult): string {
   const diverged = claim.divergedIn > 0 ? `, diverged in ${claim.divergedIn}` : "";
   const parts = claim.checks.map((c) => `${c.label}: ${c.holdsIn}`).join(", ");
   return `${claim.holdsIn} of ${claim.seeds} (${parts}${diverged})`;
+}
+
+/** One row per claim for the results table: number, claim, measured, holds in, verdict. */
+export function claimRows(claims: ClaimResult[]): string[][] {
+  return claims.map((c, i) => [String(i + 1), c.notebook, claimMeasured(c), claimHolds(c), `**${c.verdict}**`]);
+}
+
+/** The claims for the terminal: what each says, what was measured, and the verdict. */
+export function claimLines(claims: ClaimResult[]): string[] {
+  return claims.flatMap((c, i) => [
+    `Claim ${i + 1}: ${c.notebook}`,
+    `  measured: ${claimMeasured(c)}`,
+    `  holds in ${claimHolds(c).replace(" (", " seeds (")}: ${c.verdict.toUpperCase()}`,
+  ]);
 }
 
 /** A markdown table with padded columns, exactly as the formatter (Biome) writes it, so `npm run format` leaves it be. */
@@ -178,7 +192,7 @@ export function resultsMarkdown(results: StudyResults, figurePrefix: string, cod
     "",
     markdownTable(
       ["#", "The notebook says", "Measured (mean ± sd over seeds)", "Holds in", "Verdict"],
-      claims.map((c, i) => [String(i + 1), c.notebook, claimMeasured(c), claimHolds(c), `**${c.verdict}**`]),
+      claimRows(claims),
     ),
     "",
     "The rules:",
@@ -212,11 +226,7 @@ export function resultsText(results: StudyResults): string {
     "",
     table(MODEL_HEADER, modelRows(results)),
     "",
-    ...results.claims.flatMap((c, i) => [
-      `Claim ${i + 1}: ${c.notebook}`,
-      `  measured: ${claimMeasured(c)}`,
-      `  holds in ${claimHolds(c).replace(" (", " seeds (")}: ${c.verdict.toUpperCase()}`,
-    ]),
+    ...claimLines(results.claims),
   ].join("\n");
 }
 
