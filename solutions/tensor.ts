@@ -121,7 +121,7 @@ export class Tensor {
     const localBackward = () => {
       // d c[i][j] / d a[i][k] = b[k][j] and d c[i][j] / d b[k][j] = a[i][k]; added up over every j and every i:
       // grad of a = out.grad · bᵀ, grad of b = aᵀ · out.grad. The same i, k, j loops compute both. (The step
-      // reads its own a, b and sizes from the tensors: see "Fast loops" at the top of this file.)
+      // reads its own a, b and sizes from the tensors: see "Fast loops" in lesson 14's README.)
       const rows = this.rows;
       const inner = this.cols;
       const cols = other.cols;

@@ -13,23 +13,27 @@
  *
  * Lesson 15.
  */
-import { setbacks, tailMean } from "./analysis";
 import { type Dataset, makeMoons, trainTestSplit } from "./data";
 import { evaluateModern, trainModern } from "./modern-training";
 import { Adam } from "./optim";
 import { Random } from "./random";
 import {
+  barelyLearns,
   type ClaimOf,
   type ClaimResult,
+  finalAccuracy,
+  finished,
   judgeClaims,
   layerSizes,
   type ModelId,
   type ModelSpec,
+  NOTHING_MEASURED,
+  OSCILLATION,
   type RunResult,
   type SeedRuns,
   STUDY_CONFIG,
   type StudyConfig,
-  tenth,
+  wobble,
 } from "./study";
 import { entries, MLP } from "./tensor-nn";
 import type { HistoryRow } from "./train";
@@ -111,18 +115,8 @@ const NAMES: Record<ModelId, string> = {
   model4: "Model 4",
   model5: "Model 5",
 };
-/** Lesson 10's threshold for oscillation: test accuracy falling back by 4 points in total, two test points' worth. */
-const OSCILLATION = 0.04;
 /** Accuracies compared with a mean of accuracies are equal up to this rounding. */
 const ROUNDING = 1e-9;
-
-const testAccuracies = (run: RunResult) => run.history.map((row) => row.testAccuracy);
-const finished = (...runs: RunResult[]) => runs.every((run) => run.diverged === null && run.history.length > 0);
-/** Test accuracy at the end of the run: the mean over its last tenth of epochs, as in lesson 10. */
-const endAccuracy = (run: RunResult, config: StudyConfig) => tailMean(testAccuracies(run), tenth(config));
-/** Oscillation as lesson 10 measured it: the test accuracy lost in the epochs where it fell, added up. */
-const wobble = (run: RunResult) => setbacks(testAccuracies(run), "higher");
-const nothing = { measurements: [], checks: [] };
 
 /** The notebook's updates in a run: one per training example per epoch (per-example SGD). */
 export function notebookUpdates(config: StudyConfig): number {
@@ -152,8 +146,8 @@ export const MODERN_CLAIMS: ClaimOf<BothWays>[] = [
       "epoch, falls back by less than 4 points in total (lesson 10's threshold for oscillation: they do not bounce).",
     measure({ modern }, config) {
       const runs = [modern.model2, modern.model5];
-      if (!finished(...runs)) return nothing;
-      const gains = runs.map((run) => endAccuracy(run, config) - run.start.test.accuracy);
+      if (!finished(...runs)) return NOTHING_MEASURED;
+      const gains = runs.map((run) => finalAccuracy(run, config) - run.start.test.accuracy);
       const wobbles = runs.map(wobble);
       return {
         measurements: [
@@ -179,7 +173,7 @@ export const MODERN_CLAIMS: ClaimOf<BothWays>[] = [
       "lesson 10 measured them, below 4 points.",
     measure({ modern }) {
       const runs = Object.values(modern);
-      if (!finished(...runs)) return nothing;
+      if (!finished(...runs)) return NOTHING_MEASURED;
       return {
         measurements: Object.entries(modern).map(([id, run]) => ({
           label: `${NAMES[id as ModelId]}'s setbacks`,
@@ -203,10 +197,10 @@ export const MODERN_CLAIMS: ClaimOf<BothWays>[] = [
       `${modernUpdates(STUDY_CONFIG)} updates in its ${STUDY_CONFIG.epochs} epochs, so this asks that it gets there ` +
       "at all; the measurements say after how many updates.",
     measure({ notebook, modern }, config) {
-      if (!finished(...LEARNERS.flatMap((id) => [notebook[id], modern[id]]))) return nothing;
+      if (!finished(...LEARNERS.flatMap((id) => [notebook[id], modern[id]]))) return NOTHING_MEASURED;
       const budget = notebookUpdates(config) / 10;
       const reached = LEARNERS.map((id) =>
-        updatesToReach(modern[id].testAccuracyByUpdate, endAccuracy(notebook[id], config)),
+        updatesToReach(modern[id].testAccuracyByUpdate, finalAccuracy(notebook[id], config)),
       );
       return {
         measurements: LEARNERS.map((id, i) => ({
@@ -227,23 +221,7 @@ export const MODERN_CLAIMS: ClaimOf<BothWays>[] = [
     rule:
       "Trained the modern way, Model 4's training loss falls by less than 5 % of the untrained network's over the " +
       "whole run, and its test accuracy moves by less than 5 points (lesson 10's rule for Model 4).",
-    measure({ modern }) {
-      const m4 = modern.model4;
-      if (!finished(m4)) return nothing;
-      const last = m4.history[m4.history.length - 1];
-      const fall = (m4.start.train.loss - last.trainLoss) / m4.start.train.loss;
-      const accuracyChange = last.testAccuracy - m4.start.test.accuracy;
-      return {
-        measurements: [
-          { label: "fall of the training loss", unit: "percent", value: fall },
-          { label: "change of test accuracy", unit: "points", value: accuracyChange },
-        ],
-        checks: [
-          { label: "loss barely falls", holds: fall < 0.05 },
-          { label: "accuracy barely moves", holds: Math.abs(accuracyChange) < 0.05 },
-        ],
-      };
-    },
+    measure: ({ modern }) => barelyLearns(modern.model4),
   },
   {
     id: "as-accurate",
@@ -252,8 +230,8 @@ export const MODERN_CLAIMS: ClaimOf<BothWays>[] = [
       "For each of Models 1, 2, 3 and 5, the modern run's test accuracy at the end (the mean over the last tenth of " +
       "epochs) is at least the notebook run's, same model and seed.",
     measure({ notebook, modern }, config) {
-      if (!finished(...LEARNERS.flatMap((id) => [notebook[id], modern[id]]))) return nothing;
-      const gains = LEARNERS.map((id) => endAccuracy(modern[id], config) - endAccuracy(notebook[id], config));
+      if (!finished(...LEARNERS.flatMap((id) => [notebook[id], modern[id]]))) return NOTHING_MEASURED;
+      const gains = LEARNERS.map((id) => finalAccuracy(modern[id], config) - finalAccuracy(notebook[id], config));
       return {
         measurements: LEARNERS.map((id, i) => ({
           label: `${NAMES[id]}, modern minus notebook`,

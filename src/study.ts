@@ -175,16 +175,44 @@ export function tenth(config: StudyConfig): number {
   return Math.max(1, Math.ceil(config.epochs / 10));
 }
 
+// The measures the claims are made of, shared with lesson 15's claims about the modern way.
+
+/** What a claim measures when a run it needs diverged: nothing, so it does not hold. */
+export const NOTHING_MEASURED: { measurements: Measurement[]; checks: Check[] } = { measurements: [], checks: [] };
+/** Oscillation: a run whose test accuracy falls back by 4 points in total (two test points' worth) oscillates. */
+export const OSCILLATION = 0.04;
+
 const testAccuracies = (run: RunResult) => run.history.map((row) => row.testAccuracy);
 const trainLosses = (run: RunResult) => run.history.map((row) => row.trainLoss);
-const finished = (...runs: RunResult[]) => runs.every((run) => run.diverged === null && run.history.length > 0);
+/** No run diverged, and each has epochs to measure. */
+export const finished = (...runs: RunResult[]) => runs.every((run) => run.diverged === null && run.history.length > 0);
 /** Test accuracy at the end of the run: the mean over its last tenth. */
-const finalAccuracy = (run: RunResult, config: StudyConfig) => tailMean(testAccuracies(run), tenth(config));
+export const finalAccuracy = (run: RunResult, config: StudyConfig) => tailMean(testAccuracies(run), tenth(config));
 /** Oscillation: how much test accuracy was lost in the epochs where it fell, added up. */
-const wobble = (run: RunResult) => setbacks(testAccuracies(run), "higher");
+export const wobble = (run: RunResult) => setbacks(testAccuracies(run), "higher");
 /** The training loss at the early checkpoint (the end of the first tenth of the run). */
 const earlyTrainLoss = (run: RunResult, config: StudyConfig) =>
   run.history[Math.min(tenth(config), run.history.length) - 1].trainLoss;
+
+/**
+ * Model 4's rule: over the whole run, the training loss falls by less than 5 % of the untrained network's, and the
+ * test accuracy moves by less than 5 points.
+ */
+export function barelyLearns(run: RunResult): { measurements: Measurement[]; checks: Check[] } {
+  if (!finished(run)) return NOTHING_MEASURED;
+  const fall = (run.start.train.loss - (trainLosses(run).at(-1) ?? Number.NaN)) / run.start.train.loss;
+  const accuracyChange = (testAccuracies(run).at(-1) ?? Number.NaN) - run.start.test.accuracy;
+  return {
+    measurements: [
+      { label: "fall of the training loss", unit: "percent", value: fall },
+      { label: "change of test accuracy", unit: "points", value: accuracyChange },
+    ],
+    checks: [
+      { label: "loss barely falls", holds: fall < 0.05 },
+      { label: "accuracy barely moves", holds: Math.abs(accuracyChange) < 0.05 },
+    ],
+  };
+}
 
 /** The notebook's five claims. A diverged run never counts as holding. */
 export const CLAIMS: ClaimSpec[] = [
@@ -197,7 +225,7 @@ export const CLAIMS: ClaimSpec[] = [
       "(setbacks).",
     measure(runs, config) {
       const m1 = runs.model1;
-      if (!finished(m1)) return { measurements: [], checks: [] };
+      if (!finished(m1)) return NOTHING_MEASURED;
       const gain = finalAccuracy(m1, config) - m1.start.test.accuracy;
       const wobble1 = wobble(m1);
       return {
@@ -207,7 +235,7 @@ export const CLAIMS: ClaimSpec[] = [
         ],
         checks: [
           { label: "learns", holds: gain >= 0.1 },
-          { label: "oscillates", holds: wobble1 >= 0.04 },
+          { label: "oscillates", holds: wobble1 >= OSCILLATION },
         ],
       };
     },
@@ -220,7 +248,7 @@ export const CLAIMS: ClaimSpec[] = [
       "its test-accuracy setbacks are larger than Model 1's (noisier).",
     measure(runs, config) {
       const { model1: m1, model2: m2 } = runs;
-      if (!finished(m1, m2)) return { measurements: [], checks: [] };
+      if (!finished(m1, m2)) return NOTHING_MEASURED;
       const early1 = earlyTrainLoss(m1, config);
       const early2 = earlyTrainLoss(m2, config);
       const extraWobble = wobble(m2) - wobble(m1);
@@ -245,7 +273,7 @@ export const CLAIMS: ClaimSpec[] = [
       "smaller than Model 1's (smoother).",
     measure(runs, config) {
       const { model1: m1, model3: m3 } = runs;
-      if (!finished(m1, m3)) return { measurements: [], checks: [] };
+      if (!finished(m1, m3)) return NOTHING_MEASURED;
       const accuracyGain = finalAccuracy(m3, config) - finalAccuracy(m1, config);
       const lessWobble = wobble(m1) - wobble(m3);
       return {
@@ -266,22 +294,7 @@ export const CLAIMS: ClaimSpec[] = [
     rule:
       "Model 4's training loss falls by less than 5 % of the untrained network's over the whole run, and its " +
       "test accuracy moves by less than 5 points.",
-    measure(runs) {
-      const m4 = runs.model4;
-      if (!finished(m4)) return { measurements: [], checks: [] };
-      const fall = (m4.start.train.loss - (trainLosses(m4).at(-1) ?? Number.NaN)) / m4.start.train.loss;
-      const accuracyChange = (testAccuracies(m4).at(-1) ?? Number.NaN) - m4.start.test.accuracy;
-      return {
-        measurements: [
-          { label: "fall of the training loss", unit: "percent", value: fall },
-          { label: "change of test accuracy", unit: "points", value: accuracyChange },
-        ],
-        checks: [
-          { label: "loss barely falls", holds: fall < 0.05 },
-          { label: "accuracy barely moves", holds: Math.abs(accuracyChange) < 0.05 },
-        ],
-      };
-    },
+    measure: (runs) => barelyLearns(runs.model4),
   },
   {
     id: "claim5",
@@ -291,7 +304,7 @@ export const CLAIMS: ClaimSpec[] = [
       "training loss ends below where it was at that lowest test-loss epoch.",
     measure(runs, config) {
       const m5 = runs.model5;
-      if (!finished(m5)) return { measurements: [], checks: [] };
+      if (!finished(m5)) return NOTHING_MEASURED;
       const lowest: LowestTestLoss = lowestTestLoss(m5.history, tenth(config));
       const trainAtBest = m5.history[lowest.epoch - 1].trainLoss;
       const trainFall = trainAtBest - tailMean(trainLosses(m5), tenth(config));
