@@ -195,7 +195,7 @@ async function main(): Promise<number> {
     console.log(`\n${oneLine(g.learner)}:\n${g.notes.map((n) => `  - ${oneLine(n)}`).join("\n")}`);
   }
   console.log(
-    `\nGraded ${grades.length} submission(s) in ${((Date.now() - started) / 1000).toFixed(1)} s. Reports in ${path.relative(process.cwd(), out) || "."}/ (gradebook.csv, <learner>.json/.md/.xml).`,
+    `\nGraded ${grades.length} submission(s) in ${((Date.now() - started) / 1000).toFixed(1)} s. Reports in ${shownPath(out)}/ (gradebook.csv, <learner>.json/.md/.xml).`,
   );
   // Written once, by the grader, after every run is over: nothing the submission ran could reach this file.
   const target = process.env.GITHUB_OUTPUT;
@@ -265,6 +265,13 @@ function parse() {
       help: { type: "boolean", short: "h" },
     },
   });
+}
+
+/** A folder as the instructor would type it: relative to where they are when it lies below, absolute otherwise. */
+function shownPath(folder: string): string {
+  const relative = path.relative(process.cwd(), folder);
+  if (relative === "") return ".";
+  return relative.startsWith("..") || path.isAbsolute(relative) ? folder : relative;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(ROOT, "scripts", "grade", "grade.ts")) {
