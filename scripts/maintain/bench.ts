@@ -346,8 +346,8 @@ async function main(): Promise<void> {
 /** The issue-17 rows' checks, and their ratios against the targets. */
 function printVectorized(v: Awaited<ReturnType<typeof benchVectorized>>): void {
   console.log(
-    `\nthe rows after the baseline: lesson 14's tensor engine and TensorFlow.js ${v.tfjsVersion} (CPU backend), ` +
-      "timed side by side with a fresh copy of the baseline",
+    `\nthe rows after the baseline: lesson 14's tensor engine, then TensorFlow.js ${v.tfjsVersion} (CPU backend), ` +
+      "each timed side by side with a fresh copy of the baseline",
   );
   for (const note of v.notes) console.log(note);
   for (const r of v.rows.filter((row) => !Number.isNaN(row.maxWeightDifference))) {
@@ -361,11 +361,14 @@ function printVectorized(v: Awaited<ReturnType<typeof benchVectorized>>): void {
         `(median; target ≤ ${TARGET_TENSOR_VS_FUSED.toFixed(1)}×: ${met})`,
     );
   }
-  if (v.tfjsVsTensor !== null) {
-    const met = v.tfjsVsTensor >= TARGET_TFJS_VS_TENSOR ? "met" : "not met";
+  if (v.tfjsVsTensor !== null && v.tfjsVsTensorThroughBaseline !== null) {
+    // Met only if both ways of comparing the two say so.
+    const lower = Math.min(v.tfjsVsTensor, v.tfjsVsTensorThroughBaseline);
+    const met = lower >= TARGET_TFJS_VS_TENSOR ? "met" : "not met";
     console.log(
       `TensorFlow.js / tensor engine, both in batches of ${TENSOR_BATCH}: ${v.tfjsVsTensor.toFixed(1)}× ` +
-        `(median; target ≥ ${TARGET_TFJS_VS_TENSOR}×: ${met})`,
+        `(medians), ${v.tfjsVsTensorThroughBaseline.toFixed(1)}× through the baseline beside each ` +
+        `(target ≥ ${TARGET_TFJS_VS_TENSOR}×: ${met})`,
     );
   }
 }
