@@ -33,6 +33,7 @@ import {
   type SeedRuns,
   STUDY_CONFIG,
   type StudyConfig,
+  untilDiverged,
   wobble,
 } from "./study";
 import { entries, MLP } from "./tensor-nn";
@@ -73,28 +74,19 @@ export function runModern(
   const network = new MLP(2, layerSizes(spec, config), { rng: new Random(seed) });
   const start = { train: evaluateModern(network, data.train), test: evaluateModern(network, data.test) };
   const testAccuracyByUpdate = [start.test.accuracy];
-  const history: HistoryRow[] = [];
-  let diverged: string | null = null;
-  try {
-    trainModern(network, {
-      ...data,
-      epochs: config.epochs,
-      batchSize: MODERN_RECIPE.batchSize,
-      optimizer: new Adam(entries(network.parameters()), { lr: spec.lr }),
-      rng: new Random(seed),
-      onUpdate: () => testAccuracyByUpdate.push(evaluateModern(network, data.test).accuracy),
-      onEpoch: (row) => {
-        if (!Number.isFinite(row.trainLoss) || !Number.isFinite(row.testLoss)) {
-          throw new RangeError(`the loss became ${row.trainLoss} at epoch ${row.epoch}`);
-        }
-        history.push(row);
-        onEpoch?.(row);
-      },
-    });
-  } catch (error) {
-    if (!(error instanceof RangeError && /NaN|Infinity|finite/.test(error.message))) throw error;
-    diverged = `diverged after ${history.length} epochs: ${error.message}`;
-  }
+  const { history, diverged } = untilDiverged(
+    (record) =>
+      trainModern(network, {
+        ...data,
+        epochs: config.epochs,
+        batchSize: MODERN_RECIPE.batchSize,
+        optimizer: new Adam(entries(network.parameters()), { lr: spec.lr }),
+        rng: new Random(seed),
+        onUpdate: () => testAccuracyByUpdate.push(evaluateModern(network, data.test).accuracy),
+        onEpoch: record,
+      }),
+    onEpoch,
+  );
   return { result: { model: spec.id, seed, start, history, diverged, testAccuracyByUpdate }, network };
 }
 

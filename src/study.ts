@@ -112,27 +112,37 @@ export function runModel(
   const data = studyData(config, seed);
   const network = buildNetwork(spec, config, seed);
   const start = { train: evaluate(network, data.train), test: evaluate(network, data.test) };
+  const { history, diverged } = untilDiverged(
+    (record) => train(network, { ...data, epochs: config.epochs, lr: spec.lr, onEpoch: record }),
+    onEpoch,
+  );
+  return { result: { model: spec.id, seed, start, history, diverged }, network };
+}
+
+/**
+ * Runs a training loop, `run(record)`, whose onEpoch is `record`: it keeps every epoch's row (and passes it on to
+ * `onEpoch`), and stops the loop when the loss stops being a number. The rows, and why the run diverged (null if it
+ * did not).
+ */
+export function untilDiverged(
+  run: (record: (row: HistoryRow) => void) => void,
+  onEpoch?: (row: HistoryRow) => void,
+): { history: HistoryRow[]; diverged: string | null } {
   const history: HistoryRow[] = [];
-  let diverged: string | null = null;
   try {
-    train(network, {
-      ...data,
-      epochs: config.epochs,
-      lr: spec.lr,
-      onEpoch: (row) => {
-        if (!Number.isFinite(row.trainLoss) || !Number.isFinite(row.testLoss)) {
-          throw new RangeError(`the loss became ${row.trainLoss} at epoch ${row.epoch}`);
-        }
-        history.push(row);
-        onEpoch?.(row);
-      },
+    run((row) => {
+      if (!Number.isFinite(row.trainLoss) || !Number.isFinite(row.testLoss)) {
+        throw new RangeError(`the loss became ${row.trainLoss} at epoch ${row.epoch}`);
+      }
+      history.push(row);
+      onEpoch?.(row);
     });
   } catch (error) {
     // The engine refuses NaN and Infinity: that is divergence. Anything else is a real bug and goes on up.
     if (!(error instanceof RangeError && /NaN|Infinity|finite/.test(error.message))) throw error;
-    diverged = `diverged after ${history.length} epochs: ${error.message}`;
+    return { history, diverged: `diverged after ${history.length} epochs: ${error.message}` };
   }
-  return { result: { model: spec.id, seed, start, history, diverged }, network };
+  return { history, diverged: null };
 }
 
 // The claims ----------------------------------------------------------------------------------------------
