@@ -23,7 +23,15 @@ import { compileTarget } from "../lib/compile-target";
 import { ROOT, resolveTarget } from "../lib/target";
 import { useCourseV8Flags } from "../lib/v8-flags";
 import { produceModern } from "./modern";
-import { parseStudyArgs, reportCheck, staleFiles, stopOnCourseError, withSection, writeFiles } from "./outputs";
+import {
+  parseStudyArgs,
+  reportCheck,
+  staleFiles,
+  stopOnCourseError,
+  trainedLine,
+  withSection,
+  writeFiles,
+} from "./outputs";
 import { allModelsSpec, boundariesSpec, modelCurvesSpec, renderSvg } from "./plots";
 import { flattenRuns, formatLr, resultsJson, resultsMarkdown, resultsText, type StudyResults } from "./report";
 import { runStudyInWorkers } from "./runner";
@@ -87,11 +95,7 @@ async function produce(
     },
   });
   bar?.stop();
-  const cpu = process.cpuUsage();
-  console.log(
-    `Trained ${totalRuns} runs in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
-      `(${((cpu.user + cpu.system) / 1e6).toFixed(1)} s of CPU time so far, all threads).\n`,
-  );
+  console.log(`${trainedLine(totalRuns, started)}\n`);
 
   const firstSeed = config.seeds[0];
   const results: StudyResults = {

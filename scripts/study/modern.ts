@@ -9,6 +9,7 @@ import type * as ModernStudy from "../../solutions/modern-study";
 import type * as Study from "../../solutions/study";
 import { byEpochSpec, byUpdateSpec } from "./modern-plots";
 import { MODERN_FIGURES, type ModernResults, modernMarkdown, modernText } from "./modern-report";
+import { trainedLine } from "./outputs";
 import { renderSvg } from "./plots";
 import { resultsJson, type StudyResults } from "./report";
 
@@ -56,9 +57,7 @@ export async function produceModern(
       study.MODELS.map((spec) => [spec.id, modern.runModern(spec, config, seed).result]),
     ) as ModernStudy.BothWays["modern"],
   }));
-  console.log(
-    `Trained ${study.MODELS.length * config.seeds.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
-  );
+  console.log(`${trainedLine(study.MODELS.length * config.seeds.length, started)}\n`);
 
   const results: ModernResults = {
     config,

@@ -126,3 +126,12 @@ export function stopOnCourseError(error: unknown, what: string, lastLesson: stri
   );
   process.exit(1);
 }
+
+/** "Trained 25 runs in 5.2 s (14.5 s of CPU time so far, all threads)." since `started` (a Date.now()). */
+export function trainedLine(runs: number, started: number): string {
+  const cpu = process.cpuUsage();
+  return (
+    `Trained ${runs} runs in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
+    `(${((cpu.user + cpu.system) / 1e6).toFixed(1)} s of CPU time so far, all threads).`
+  );
+}
