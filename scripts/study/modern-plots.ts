@@ -8,7 +8,9 @@ import type { ModelSpec, RunResult } from "../../solutions/study";
 import { CONFIG, round } from "./plots";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
-const WAYS = { domain: ["notebook", "modern"], range: ["#7f7f7f", "#d62728"] };
+/** The two ways of training, in the order the figures draw them, and their colours. */
+const WAY_NAMES = ["notebook", "modern"] as const;
+const WAYS = { domain: [...WAY_NAMES], range: ["#7f7f7f", "#d62728"] };
 
 interface Point {
   model: string;
@@ -55,22 +57,17 @@ const accuracies = (run: RunResult) => run.history.map((row) => row.testAccuracy
 /** Test accuracy per epoch, both ways, one panel per model. */
 export function byEpochSpec(models: ModelSpec[], bySeed: BothWays[]): TopLevelSpec {
   const seeds = bySeed.map((s) => s.modern[models[0].id].seed);
-  const values = models.flatMap((spec) => [
-    ...curves(
-      spec.name,
-      "notebook",
-      bySeed.map((s) => accuracies(s.notebook[spec.id])),
-      (i) => i + 1,
-      seeds,
+  const values = models.flatMap((spec) =>
+    WAY_NAMES.flatMap((way) =>
+      curves(
+        spec.name,
+        way,
+        bySeed.map((s) => accuracies(s[way][spec.id])),
+        (i) => i + 1,
+        seeds,
+      ),
     ),
-    ...curves(
-      spec.name,
-      "modern",
-      bySeed.map((s) => accuracies(s.modern[spec.id])),
-      (i) => i + 1,
-      seeds,
-    ),
-  ]);
+  );
   return {
     $schema: SCHEMA,
     title: { text: "Test accuracy after every epoch: the notebook's way and the modern way" },
