@@ -6,7 +6,6 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Lesson } from "./lessons";
 import { ROOT } from "./target";
 
 export interface ManifestLesson {
@@ -87,13 +86,20 @@ export function bonusPart(root = ROOT): ManifestPart | undefined {
   }
 }
 
+/** What the check needs to know of a lesson folder (lessons.ts's `Lesson` has these, and reads the manifest). */
+export interface LessonFolder {
+  id: string;
+  folder: string;
+  title: string;
+}
+
 /**
  * What is wrong between the manifest and the lesson folders: a lesson in one and not the other,
  * a duplicate, a title that differs from the README's heading, core points that do not total 100,
  * a bonus lesson placed before a core one.
  * Empty when they agree.
  */
-export function manifestProblems(manifest: Manifest, lessons: Lesson[]): string[] {
+export function manifestProblems(manifest: Manifest, lessons: LessonFolder[]): string[] {
   const problems: string[] = [];
   const entries = everyLesson(manifest);
   const ids = entries.map((l) => l.id);
