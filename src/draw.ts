@@ -25,23 +25,51 @@ export interface DotOptions {
 /** The DOT text of the graph that ends in `root`. The same graph always gives the same text. */
 export function toDot(root: Value, options: DotOptions = {}): string {
   const digits = options.digits ?? 4;
-  const fontname = options.fontname ?? "Helvetica";
+  return dotText(root, options.fontname, "v", (node) => {
+    const record = [escapeRecord(node.label), `data ${format(node.data, digits)}`, `grad ${format(node.grad, digits)}`];
+    return `{ ${record.join(" | ")} }`;
+  });
+}
+
+/**
+ * The DOT text of the tensor graph that ends in `root`: one record per tensor (label | rows × columns), one small
+ * node per operation, as `toDot` draws values.
+ */
+export function tensorToDot(root: Tensor, options: Pick<DotOptions, "fontname"> = {}): string {
+  return dotText(root, options.fontname, "t", (node) => {
+    const shape = `${node.rows} × ${node.cols}`;
+    return node.label ? `{ ${escapeRecord(node.label)} | ${shape} }` : shape;
+  });
+}
+
+/** What drawing needs of a node, a `Value` or a `Tensor`. */
+interface GraphNode<Node> {
+  children: Node[];
+  op: string;
+}
+
+/** The DOT text of a graph: a record per node, labelled by `record`, and a small node per operation. */
+function dotText<Node extends GraphNode<Node>>(
+  root: Node,
+  fontname: string | undefined,
+  idPrefix: string,
+  record: (node: Node) => string,
+): string {
   const nodes = graphNodes(root);
   // Ids by position (inputs first), never by object identity, so the text is the same on every run.
-  const id = new Map(nodes.map((node, i) => [node, `v${i}`]));
+  const id = new Map(nodes.map((node, i) => [node, `${idPrefix}${i}`]));
 
   const lines = [
     "digraph G {",
     "  rankdir=LR;",
-    `  node [fontname=${quote(fontname)}, fontsize=12];`,
+    `  node [fontname=${quote(fontname ?? "Helvetica")}, fontsize=12];`,
     `  edge [arrowsize=0.7];`,
   ];
   for (const node of nodes) {
     const v = id.get(node);
-    const record = [escapeRecord(node.label), `data ${format(node.data, digits)}`, `grad ${format(node.grad, digits)}`];
-    lines.push(`  ${v} [shape=record, label="{ ${record.join(" | ")} }"];`);
+    lines.push(`  ${v} [shape=record, label="${record(node)}"];`);
     if (node.op) {
-      // The operation gets its own small node, pointing at the value it produced.
+      // The operation gets its own small node, pointing at the node it produced.
       lines.push(`  ${v}_op [shape=circle, width=0.3, margin=0, label=${quote(node.op)}];`);
       lines.push(`  ${v}_op -> ${v};`);
     }
@@ -56,41 +84,10 @@ export function toDot(root: Value, options: DotOptions = {}): string {
 }
 
 /**
- * The DOT text of the tensor graph that ends in `root`: one record per tensor (label | rows × columns), one small
- * node per operation, as `toDot` draws values.
- */
-export function tensorToDot(root: Tensor, options: Pick<DotOptions, "fontname"> = {}): string {
-  const fontname = options.fontname ?? "Helvetica";
-  const nodes = graphNodes(root);
-  const id = new Map(nodes.map((node, i) => [node, `t${i}`]));
-  const lines = [
-    "digraph G {",
-    "  rankdir=LR;",
-    `  node [fontname=${quote(fontname)}, fontsize=12];`,
-    `  edge [arrowsize=0.7];`,
-  ];
-  for (const node of nodes) {
-    const t = id.get(node);
-    const shape = `${node.rows} × ${node.cols}`;
-    const record = node.label ? `{ ${escapeRecord(node.label)} | ${shape} }` : shape;
-    lines.push(`  ${t} [shape=record, label="${record}"];`);
-    if (node.op) {
-      lines.push(`  ${t}_op [shape=circle, width=0.3, margin=0, label=${quote(node.op)}];`);
-      lines.push(`  ${t}_op -> ${t};`);
-    }
-  }
-  for (const node of nodes) {
-    for (const child of node.children) lines.push(`  ${id.get(child)} -> ${id.get(node)}${node.op ? "_op" : ""};`);
-  }
-  lines.push("}");
-  return `${lines.join("\n")}\n`;
-}
-
-/**
  * Every node below `root`, each once, children before parents (a depth-first post-order walk with an
  * explicit stack: the same order `topoSort()` gives, without needing it).
  */
-function graphNodes<Node extends { children: Node[] }>(root: Node): Node[] {
+function graphNodes<Node extends GraphNode<Node>>(root: Node): Node[] {
   const order: Node[] = [];
   const seen = new Set<Node>([root]);
   const stack: { node: Node; next: number }[] = [{ node: root, next: 0 }];
