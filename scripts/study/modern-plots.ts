@@ -14,7 +14,7 @@ const WAYS = { domain: [...WAY_NAMES], range: ["#7f7f7f", "#d62728"] };
 
 interface Point {
   model: string;
-  way: "notebook" | "modern";
+  way: (typeof WAY_NAMES)[number];
   /** "seed 3", or "mean" */
   line: string;
   x: number;
@@ -54,6 +54,19 @@ function layers(x: object) {
 
 const accuracies = (run: RunResult) => run.history.map((row) => row.testAccuracy);
 
+/** One panel per model, three to a row, each drawing `layer` from its model's points. */
+function panelPerModel(title: string, models: ModelSpec[], values: Point[], layer: object[]): TopLevelSpec {
+  return {
+    $schema: SCHEMA,
+    title: { text: title },
+    data: { values },
+    facet: { field: "model", type: "nominal", title: null, sort: models.map((m) => m.name) },
+    columns: 3,
+    spec: { width: 200, height: 140, layer },
+    config: CONFIG,
+  } as TopLevelSpec;
+}
+
 /** Test accuracy per epoch, both ways, one panel per model. */
 export function byEpochSpec(models: ModelSpec[], bySeed: BothWays[]): TopLevelSpec {
   const seeds = bySeed.map((s) => s.modern[models[0].id].seed);
@@ -68,19 +81,12 @@ export function byEpochSpec(models: ModelSpec[], bySeed: BothWays[]): TopLevelSp
       ),
     ),
   );
-  return {
-    $schema: SCHEMA,
-    title: { text: "Test accuracy after every epoch: the notebook's way and the modern way" },
-    data: { values },
-    facet: { field: "model", type: "nominal", title: null, sort: models.map((m) => m.name) },
-    columns: 3,
-    spec: {
-      width: 200,
-      height: 140,
-      layer: layers({ field: "x", type: "quantitative", title: "epoch" }),
-    },
-    config: CONFIG,
-  } as TopLevelSpec;
+  return panelPerModel(
+    "Test accuracy after every epoch: the notebook's way and the modern way",
+    models,
+    values,
+    layers({ field: "x", type: "quantitative", title: "epoch" }),
+  );
 }
 
 /**
@@ -112,22 +118,13 @@ export function byUpdateSpec(models: ModelSpec[], bySeed: BothWays[], notebookPe
     ].filter((point) => point.line === "mean"),
   );
   const x = { field: "x", type: "quantitative", title: "updates (log scale)", scale: { type: "log" } };
-  return {
-    $schema: SCHEMA,
-    title: {
-      text: "Mean test accuracy against the updates made; the dashed line is a tenth of the notebook's updates",
-    },
-    data: { values },
-    facet: { field: "model", type: "nominal", title: null, sort: models.map((m) => m.name) },
-    columns: 3,
-    spec: {
-      width: 200,
-      height: 140,
-      layer: [
-        ...layers(x),
-        { mark: { type: "rule", strokeDash: [4, 3], color: "#555" }, encoding: { x: { datum: notebookTotal / 10 } } },
-      ],
-    },
-    config: CONFIG,
-  } as TopLevelSpec;
+  return panelPerModel(
+    "Mean test accuracy against the updates made; the dashed line is a tenth of the notebook's updates",
+    models,
+    values,
+    [
+      ...layers(x),
+      { mark: { type: "rule", strokeDash: [4, 3], color: "#555" }, encoding: { x: { datum: notebookTotal / 10 } } },
+    ],
+  );
 }
