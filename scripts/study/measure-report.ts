@@ -5,6 +5,7 @@
 import type * as Analysis from "../../solutions/analysis";
 import type { LossPoint, OscillationSpec, RaceConfig, RaceResult, Racer } from "../../solutions/comparisons";
 import type { CostMeasurement } from "./measure-cost";
+import { medianReached } from "./report";
 
 /** A markdown table with padded columns, as lesson 10's report writes them. */
 function markdownTable(header: string[], rows: string[][]): string {
@@ -126,11 +127,6 @@ export function raceMarkdown(
 ): string {
   const of = (racer: Racer) => races.filter((r) => r.racer === racer.id);
   const shown = (n: number | null) => (n === null ? "—" : String(n));
-  const median = (values: (number | null)[]) => {
-    const sorted = values.map((v) => v ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
-    const middle = sorted[Math.floor((sorted.length - 1) / 2)];
-    return Number.isFinite(middle) ? middle : null;
-  };
   const firsts = (racer: Racer) =>
     config.seeds.filter((seed) => {
       const mine = races.find((r) => r.racer === racer.id && r.seed === seed)?.reachedAt ?? null;
@@ -145,7 +141,7 @@ export function raceMarkdown(
     return [
       racer.name,
       ...mine.map((r) => shown(r.reachedAt)),
-      shown(median(mine.map((r) => r.reachedAt))),
+      shown(medianReached(mine.map((r) => r.reachedAt))),
       `${mine.filter((r) => r.reachedAt !== null).length} of ${mine.length}`,
       String(firsts(racer)),
       `${(100 * final).toFixed(1)} %`,
@@ -153,12 +149,12 @@ export function raceMarkdown(
   });
   const ranked = [...racers].sort(
     (a, b) =>
-      (median(of(a).map((r) => r.reachedAt)) ?? Number.POSITIVE_INFINITY) -
-      (median(of(b).map((r) => r.reachedAt)) ?? Number.POSITIVE_INFINITY),
+      (medianReached(of(a).map((r) => r.reachedAt)) ?? Number.POSITIVE_INFINITY) -
+      (medianReached(of(b).map((r) => r.reachedAt)) ?? Number.POSITIVE_INFINITY),
   );
   const order = ranked
     .map((racer) => {
-      const m = median(of(racer).map((r) => r.reachedAt));
+      const m = medianReached(of(racer).map((r) => r.reachedAt));
       return `${racer.name} (${m === null ? `not within ${config.maxUpdates} updates` : `${m} updates`})`;
     })
     .join(", then ");

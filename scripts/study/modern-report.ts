@@ -4,7 +4,7 @@
  */
 import type { BothWays, ModernRunResult } from "../../solutions/modern-study";
 import type { ClaimResult, ModelSpec, RunResult, StudyConfig } from "../../solutions/study";
-import { claimLines, claimRows, formatLr, markdownTable, meanSdText, percent } from "./report";
+import { claimLines, claimRows, formatLr, markdownTable, meanSdText, medianReached, percent } from "./report";
 
 /** Everything lesson 15's study produced, as written to its results.json (the notebook's runs are lesson 10's). */
 export interface ModernResults {
@@ -36,13 +36,6 @@ function reached(run: ModernRunResult, mark: number): number | null {
   return update < 0 ? null : update;
 }
 
-/** The median of the numbers, counting a null (never reached) as later than any number; null if it is one. */
-function median(values: (number | null)[]): number | null {
-  const sorted = values.map((v) => v ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
-  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
-  return Number.isFinite(middle) ? middle : null;
-}
-
 /** One row per model: both ways side by side, mean ± sd over the seeds. */
 function modelRows(results: ModernResults, bySeed: BothWays[]): string[][] {
   const { config } = results;
@@ -51,7 +44,7 @@ function modelRows(results: ModernResults, bySeed: BothWays[]): string[][] {
     const modern = bySeed.map((seed) => seed.modern[spec.id]);
     const done = (runs: RunResult[]) => runs.filter((run) => run.diverged === null);
     const updates = modern.map((run, i) => reached(run, endAccuracy(notebook[i], config)));
-    const middle = median(updates);
+    const middle = medianReached(updates);
     return [
       spec.name,
       spec.layers.join("-"),

@@ -234,3 +234,10 @@ export function resultsText(results: StudyResults): string {
 export function flattenRuns(models: ModelSpec[], bySeed: SeedRuns[]): RunResult[] {
   return models.flatMap((spec) => bySeed.map((runs) => runs[spec.id]));
 }
+
+/** The median of the numbers, counting a null (never reached) as later than any number; null if it is one. */
+export function medianReached(values: (number | null)[]): number | null {
+  const sorted = values.map((v) => v ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  return Number.isFinite(middle) ? middle : null;
+}
