@@ -27,6 +27,7 @@ import v8 from "node:v8";
 import { stubbedLesson } from "../lib/stub-message";
 import { ROOT, resolveTarget } from "../lib/target";
 import { COURSE_V8_FLAGS, useCourseV8Flags } from "../lib/v8-flags";
+import { median, signAccuracy, timeEpoch } from "./bench-timing";
 import { FusedMlp } from "./fused-mlp";
 import { loadCompiled } from "./load-compiled";
 import { benchVectorized, TENSOR_BATCH } from "./vectorized-bench";
@@ -105,12 +106,6 @@ async function loadTarget(folder: string) {
   };
 }
 
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 /** Heap in use now, in bytes (cheap enough to call once per example in the heap-sampling epoch). */
 function heapUsed(): number {
   return v8.getHeapStatistics().used_heap_size;
@@ -157,15 +152,6 @@ async function main(): Promise<void> {
   const mirrorEpoch = () => {
     for (let n = 0; n < xs.length; n++) mirror.trainExample(xs[n], ys[n], LEARNING_RATE);
   };
-  /** Runs one epoch; returns its wall-clock and CPU microseconds per example. */
-  const timeEpoch = (epoch: () => void) => {
-    const cpu = process.cpuUsage();
-    const start = process.hrtime.bigint();
-    epoch();
-    const wall = Number(process.hrtime.bigint() - start) / 1000 / xs.length;
-    const used = process.cpuUsage(cpu);
-    return { wall, cpu: (used.user + used.system) / xs.length };
-  };
 
   // The graph of one example, counted once outside the timed loop: every node topoSort reaches from the loss,
   // and how many of them the example created (all but the parameters, which live as long as the network).
@@ -183,9 +169,9 @@ async function main(): Promise<void> {
   let mirrorCpu = 0;
   const started = Date.now();
   for (let epoch = 0; epoch < options.warmup + options.epochs; epoch++) {
-    const engine = timeEpoch(engineEpoch);
-    const baseline = timeEpoch(fusedEpoch);
-    const yardstick = timeEpoch(mirrorEpoch);
+    const engine = timeEpoch(engineEpoch, xs.length);
+    const baseline = timeEpoch(fusedEpoch, xs.length);
+    const yardstick = timeEpoch(mirrorEpoch, xs.length);
     heapPeak = Math.max(heapPeak, heapUsed());
     if (epoch >= options.warmup) {
       engineMicros.push(engine.wall);
@@ -223,9 +209,18 @@ async function main(): Promise<void> {
   });
   const seconds = (Date.now() - started) / 1000;
 
-  const engineAccuracy = accuracy(xs, ys, (x) => net.forward(x)[0].data);
-  const fusedAccuracy = accuracy(xs, ys, (x) => fused.predict(x));
-  const mirrorAccuracy = accuracy(xs, ys, (x) => mirror.predict(x));
+  const engineAccuracy = signAccuracy(
+    xs.map((x) => net.forward(x)[0].data),
+    ys,
+  );
+  const fusedAccuracy = signAccuracy(
+    xs.map((x) => fused.predict(x)),
+    ys,
+  );
+  const mirrorAccuracy = signAccuracy(
+    xs.map((x) => mirror.predict(x)),
+    ys,
+  );
   const gapTo = (other: number[]) => Math.max(...params.map((p, i) => Math.abs(p.data - other[i])));
   const weightGap = gapTo(fused.parameters());
   const mirrorGap = gapTo(mirror.parameters());
@@ -371,13 +366,6 @@ function printVectorized(v: Awaited<ReturnType<typeof benchVectorized>>): void {
         `(target ≥ ${TARGET_TFJS_VS_TENSOR}×: ${met})`,
     );
   }
-}
-
-/** The share of examples whose prediction has the sign of the target (-1 or +1). */
-function accuracy(xs: number[][], ys: number[], predict: (x: number[]) => number): number {
-  let right = 0;
-  for (let n = 0; n < xs.length; n++) if (predict(xs[n]) > 0 === ys[n] > 0) right++;
-  return right / xs.length;
 }
 
 function table(rows: string[][]): string {

@@ -17,6 +17,7 @@
  * weights are only reported against the scalar engine's.
  */
 import type { Dataset } from "../../solutions/data";
+import { median, signAccuracy, timeEpoch } from "./bench-timing";
 import { FusedMlp } from "./fused-mlp";
 import { type BenchRow, scalarInBatches, tensorRow } from "./tensor-bench";
 import { loadTfjs, TFJS_VERSION, tfjsRow } from "./tfjs-bench";
@@ -69,27 +70,6 @@ export interface VectorizedSetup {
   gc?: () => void;
 }
 
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** One epoch of `row`, in wall-clock and CPU microseconds per example. */
-function timeEpoch(row: BenchRow, examples: number): { wall: number; cpu: number } {
-  const cpu = process.cpuUsage();
-  const start = process.hrtime.bigint();
-  row.epoch();
-  const wall = Number(process.hrtime.bigint() - start) / 1000 / examples;
-  const used = process.cpuUsage(cpu);
-  return { wall, cpu: (used.user + used.system) / examples };
-}
-
-/** The share of examples whose output has the sign of the target (-1 or +1). */
-function accuracy(outputs: number[], ys: number[]): number {
-  return outputs.filter((out, n) => out > 0 === ys[n] > 0).length / ys.length;
-}
-
 /** A row's timed epochs: wall-clock microseconds per example of each, and the mean CPU microseconds. */
 interface TimedRow {
   row: BenchRow;
@@ -102,7 +82,7 @@ function alternate(rows: BenchRow[], examples: number, warmup: number, epochs: n
   const timed: TimedRow[] = rows.map((row) => ({ row, micros: [], cpu: 0 }));
   for (let epoch = 0; epoch < warmup + epochs; epoch++) {
     for (const t of timed) {
-      const time = timeEpoch(t.row, examples);
+      const time = timeEpoch(() => t.row.epoch(), examples);
       if (epoch >= warmup) {
         t.micros.push(time.wall);
         t.cpu += time.cpu / epochs;
@@ -195,7 +175,7 @@ export async function benchVectorized(setup: VectorizedSetup): Promise<Vectorize
       medianMicros: median(micros),
       minMicros: Math.min(...micros),
       cpuMicros: cpu,
-      accuracy: accuracy(row.outputs(data.x), data.y),
+      accuracy: signAccuracy(row.outputs(data.x), data.y),
       // A baseline beside a batched row trained fewer epochs than the scalar engine: nothing to compare.
       maxWeightDifference: isBaseline ? Number.NaN : Math.max(...weights.map((w, i) => Math.abs(w - reference[i]))),
     };
