@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { bar, formatDashboard, nextStep, shortTitle, summarize } from "../scripts/learn/dashboard";
+import { bar, formatDashboard, nextStep, summarize } from "../scripts/learn/dashboard";
 import { wantsColor } from "../scripts/learn/terminal";
 import type { Lesson } from "../scripts/lib/lessons";
+import { shortTitle } from "../scripts/lib/lessons";
 import type { TestResult } from "../scripts/lib/vitest";
 
 const lesson = (number: number, slug: string, title: string): Lesson => {

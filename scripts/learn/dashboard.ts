@@ -4,7 +4,7 @@
  * `summarize`, `nextStep` and `formatDashboard` are pure, so tests feed them made-up results;
  * `dashboardCommand` runs the real tests.
  */
-import { type Lesson, listLessons } from "../lib/lessons";
+import { type Lesson, listLessons, shortTitle } from "../lib/lessons";
 import { ROOT } from "../lib/target";
 import { runTestsInProcess, type TestResult } from "../lib/vitest";
 import { paint, type Terminal } from "./terminal";
@@ -44,12 +44,6 @@ export function isDone(progress: LessonProgress): boolean {
 export function nextStep(progress: LessonProgress[]): NextStep | undefined {
   const next = progress.find((p) => p.total > 0 && !isDone(p));
   return next && { lesson: next.lesson, failure: next.failures[0] };
-}
-
-/** "Lesson 05: the Neuron" and "Lesson 05 — The Neuron" both become the part after the number. */
-export function shortTitle(lesson: Lesson): string {
-  const rest = lesson.title.replace(/^lesson[\s-]*\d+\s*[—–:.-]?\s*/i, "").trim();
-  return rest.length > 0 ? rest : lesson.folder.replace(/^lesson-\d\d-/, "");
 }
 
 export function bar(passed: number, total: number, color: boolean, width = 20): string {

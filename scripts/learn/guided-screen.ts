@@ -4,8 +4,10 @@
  * and cut to the rows left; every line is cut to the width. Without colour (NO_COLOR, or not a terminal) the
  * text is plain ASCII, as the dashboard's.
  */
+
+import { shortTitle } from "../lib/lessons";
 import type { TestResult } from "../lib/vitest";
-import { isDone, type LessonProgress, shortTitle } from "./dashboard";
+import { isDone, type LessonProgress } from "./dashboard";
 import { type GuidedState, isStale, progressOf } from "./guided-state";
 import { type Paint, paint } from "./terminal";
 

@@ -39,6 +39,12 @@ export function listLessons(root = ROOT): Lesson[] {
     .sort((a, b) => a.number - b.number);
 }
 
+/** "Lesson 05 — The Neuron" (or "Lesson 05: the Neuron") becomes the part after the number: lists show the number on its own. */
+export function shortTitle(lesson: Lesson): string {
+  const rest = lesson.title.replace(/^lesson[\s-]*\d+\s*[—–:.-]?\s*/i, "").trim();
+  return rest.length > 0 ? rest : lesson.folder.replace(/^lesson-\d\d-/, "");
+}
+
 /** Finds a lesson from what a person might type: "3", "03", "lesson-03" or the folder name. */
 export function findLesson(query: string, lessons = listLessons()): Lesson {
   const number = Number(query.replace(/^lesson-/, "").slice(0, 2));

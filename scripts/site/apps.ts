@@ -15,9 +15,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { compileModule, compileTarget } from "../lib/compile-target";
-import type { Lesson } from "../lib/lessons";
+import { type Lesson, shortTitle } from "../lib/lessons";
 import { escapeHtml } from "./highlight";
-import { APP_PAGES, page, relativeHref, shortTitle, writePage } from "./page-shell";
+import { APP_PAGES, page, relativeHref, writePage } from "./page-shell";
 import { playgroundBody } from "./playground/page";
 import { stepperBody } from "./stepper/page";
 

@@ -1,7 +1,6 @@
 /** What every page of the site shares: the HTML around its content, the header's links, relative links. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Lesson } from "../lib/lessons";
 import { escapeHtml } from "./highlight";
 
 /** The interactive pages, linked from every page's header; `doc` is the note that stands for a page on GitHub. */
@@ -24,11 +23,6 @@ export const APP_PAGES = {
 
 export function relativeHref(fromPage: string, to: string): string {
   return path.posix.relative(path.posix.dirname(fromPage), to) || path.posix.basename(to);
-}
-
-/** "Lesson 03 — Topological sort" -> "Topological sort": lists show the number on its own. */
-export function shortTitle(lesson: Lesson): string {
-  return (lesson.title || lesson.folder).replace(/^lesson[\s-]*\d+\s*[—–:.-]?\s*/i, "") || lesson.folder;
 }
 
 export interface PageParts {

@@ -18,11 +18,11 @@ import path from "node:path";
 import { katex } from "@mdit/plugin-katex";
 import MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
-import { type Lesson, listLessons } from "../lib/lessons";
+import { type Lesson, listLessons, shortTitle } from "../lib/lessons";
 import { ROOT } from "../lib/target";
 import { buildApps } from "./apps";
 import { escapeHtml, highlightTypeScript } from "./highlight";
-import { APP_PAGES, page, relativeHref, shortTitle, writePage } from "./page-shell";
+import { APP_PAGES, page, relativeHref, writePage } from "./page-shell";
 
 const DEFAULT_TITLE = "Backprop from Scratch";
 
