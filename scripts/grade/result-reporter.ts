@@ -13,6 +13,7 @@
  */
 import { writeSync } from "node:fs";
 import type { Reporter, TestCase, TestModule } from "vitest/node";
+import { testName } from "../lib/test-name";
 
 /** The descriptor the grader reads results from. */
 export const RESULT_FD = 3;
@@ -26,13 +27,6 @@ export type ResultEvent =
   | { event: "end"; file: string; errors: string[] };
 
 const clip = (text: string) => (text.length > MESSAGE_LIMIT ? `${text.slice(0, MESSAGE_LIMIT)}…` : text);
-
-/** "describe › test", the naming scripts/lib/vitest.ts gives tests too. */
-function testName(test: TestCase): string {
-  const names = [test.name];
-  for (let parent = test.parent; parent.type === "suite"; parent = parent.parent) names.unshift(parent.name);
-  return names.join(" › ");
-}
 
 export default class ResultReporter implements Reporter {
   private write(event: ResultEvent): void {

@@ -11,6 +11,7 @@
  */
 import { appendFileSync } from "node:fs";
 import type { Reporter, TestCase, TestModule } from "vitest/node";
+import { testName } from "./test-name";
 
 export const STREAM_FILE_ENV = "COURSE_STREAM_FILE";
 
@@ -18,17 +19,6 @@ export type StreamEvent =
   | { event: "start"; file: string; time: number }
   | { event: "test"; file: string; name: string; status: "passed" | "failed" | "skipped"; message: string }
   | { event: "end"; file: string; errors: string[] };
-
-/** "describe › test", the same naming as scripts/lib/vitest.ts gives tests. */
-function testName(test: TestCase): string {
-  const names = [test.name];
-  let parent = test.parent;
-  while (parent.type === "suite") {
-    names.unshift(parent.name);
-    parent = parent.parent;
-  }
-  return names.join(" › ");
-}
 
 export default class StreamReporter implements Reporter {
   private readonly file = process.env[STREAM_FILE_ENV];
