@@ -5,6 +5,20 @@ import { Random } from "@course/random";
 /** The numbers held by `values`. */
 export const dataOf = (values: Value[]): number[] => values.map((v) => v.data);
 
+/**
+ * The largest difference between two lists of numbers (weights, outputs), and where it is. A NaN counts as the
+ * largest, so a run that broke down is never reported as agreeing.
+ */
+export function largestDifference(got: number[], expected: number[]): { index: number; difference: number } {
+  return got.reduce(
+    (worst, x, index) => {
+      const difference = Math.abs(x - expected[index]);
+      return difference > worst.difference || Number.isNaN(difference) ? { index, difference } : worst;
+    },
+    { index: -1, difference: 0 },
+  );
+}
+
 /** The first `count` numbers that `new Random(seed).uniform(-1, 1)` gives, in order. */
 export function draws(seed: number, count: number): number[] {
   const rng = new Random(seed);

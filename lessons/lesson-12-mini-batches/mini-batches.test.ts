@@ -9,24 +9,13 @@ import { ANN } from "@course/nn";
 import { Random } from "@course/random";
 import { trainEpoch } from "@course/train";
 import { describe, expect, test } from "vitest";
-import { explain, SEPARABLE_EIGHT } from "../test-helpers";
+import { explain, largestDifference, SEPARABLE_EIGHT } from "../test-helpers";
 
 const eight: Dataset = SEPARABLE_EIGHT;
 
 const weights = (net: ANN) => net.parameters().map((p) => p.data);
 const network = (seed = 1) => new ANN(2, [4, 1], { rng: new Random(seed) });
 const sorted = (batches: number[][]) => batches.flat().sort((a, b) => a - b);
-
-/** The largest difference between two lists of weights, and where it is. */
-function largestDifference(got: number[], expected: number[]): { index: number; difference: number } {
-  return got.reduce(
-    (worst, w, index) => {
-      const difference = Math.abs(w - expected[index]);
-      return difference > worst.difference ? { index, difference } : worst;
-    },
-    { index: -1, difference: 0 },
-  );
-}
 
 describe("miniBatches(n, batchSize, rng?)", () => {
   test("cuts the positions 0 to n − 1, in order, into batches of batchSize: n = 7 in threes is [0,1,2] [3,4,5] [6]", () => {

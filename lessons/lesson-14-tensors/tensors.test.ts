@@ -16,7 +16,7 @@ import { Tensor } from "@course/tensor";
 import { expectTensorGradientsToMatch } from "@course/tensor-gradcheck";
 import { entries, Linear, MLP, meanBceWithLogits, mseLoss, toBatch } from "@course/tensor-nn";
 import { describe, expect, test } from "vitest";
-import { type EntriesSuspect, expectEntries, withoutRecursion } from "../test-helpers";
+import { type EntriesSuspect, expectEntries, largestDifference, withoutRecursion } from "../test-helpers";
 
 const T = (rows: number[][], label = "") => Tensor.from(rows, label);
 /** `rows` with `f` applied to every entry. */
@@ -873,17 +873,6 @@ function inAnnOrder(mlp: MLP, pick: (t: Tensor) => Float64Array): number[] {
 
 /** Where to look when the bridge fails. */
 const WHICH = ": a test of the operations above says which local step is wrong";
-
-/** The largest difference between two lists of numbers, and where. */
-function largestDifference(got: number[], expected: number[]): { index: number; difference: number } {
-  return got.reduce(
-    (worst, x, index) => {
-      const difference = Math.abs(x - expected[index]);
-      return difference > worst.difference || Number.isNaN(difference) ? { index, difference } : worst;
-    },
-    { index: -1, difference: 0 },
-  );
-}
 
 const moons = makeMoons(12, { noise: 0.1, seed: 4 });
 const signed: Dataset = { x: moons.x, y: toSigned(moons.y) };

@@ -13,7 +13,7 @@ import { MODELS, runModel, type StudyConfig, studyData, verdictFor } from "@cour
 import { entries, MLP, meanBceWithLogits, toBatch } from "@course/tensor-nn";
 import type { HistoryRow } from "@course/train";
 import { describe, expect, test } from "vitest";
-import { explain } from "../test-helpers";
+import { explain, largestDifference } from "../test-helpers";
 
 const softplus = (z: number) => Math.log(1 + Math.exp(z));
 
@@ -25,17 +25,6 @@ const four: Dataset = { x: [[-3], [-1], [0.5], [2]], y: [0, 1, 0, 1] };
 /** Plain SGD on an MLP, as lesson 12's plainSgd is on an ANN. */
 const sgd = (model: MLP, lr: number): Updater => ({ zeroGrad: () => model.zeroGrad(), step: () => model.update(lr) });
 const weights = (model: MLP) => model.parameters().flatMap((p) => Array.from(p.data));
-
-/** The largest difference between two lists of weights, and where. */
-function largestDifference(got: number[], expected: number[]): { index: number; difference: number } {
-  return got.reduce(
-    (worst, w, index) => {
-      const difference = Math.abs(w - expected[index]);
-      return difference > worst.difference || Number.isNaN(difference) ? { index, difference } : worst;
-    },
-    { index: -1, difference: 0 },
-  );
-}
 
 const moons = (n: number, seed: number) => trainTestSplit(makeMoons(n, { noise: 0.1, seed }), { seed });
 
