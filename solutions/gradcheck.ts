@@ -56,11 +56,21 @@ export function checkGradients(inputs: Value[], f: () => Value, options: Gradche
     const below = f().data;
     x.data = original;
     const numeric = (above - below) / (2 * h);
-    const error = Math.abs(analytic[i] - numeric);
-    const ok = error <= atol + rtol * Math.max(Math.abs(analytic[i]), Math.abs(numeric));
-    return { input: x.label || `#${i}`, analytic: analytic[i], numeric, error, ok };
+    return gradcheckRow(x.label || `#${i}`, analytic[i], numeric, { rtol, atol });
   });
   return { ok: rows.every((row) => row.ok), rows };
+}
+
+/** One row of a report: the two gradients of one input, and whether they agree within the tolerances. */
+export function gradcheckRow(
+  input: string,
+  analytic: number,
+  numeric: number,
+  { rtol, atol }: { rtol: number; atol: number },
+): GradcheckRow {
+  const error = Math.abs(analytic - numeric);
+  const ok = error <= atol + rtol * Math.max(Math.abs(analytic), Math.abs(numeric));
+  return { input, analytic, numeric, error, ok };
 }
 
 /**

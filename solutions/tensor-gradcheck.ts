@@ -8,7 +8,13 @@
  *
  * which needs nothing but the forward pass, then compares it with what `backward()` computed.
  */
-import { formatReport, type GradcheckOptions, type GradcheckReport, type GradcheckRow } from "./gradcheck";
+import {
+  formatReport,
+  type GradcheckOptions,
+  type GradcheckReport,
+  type GradcheckRow,
+  gradcheckRow,
+} from "./gradcheck";
 import { shapeText, type Tensor } from "./tensor";
 
 /**
@@ -45,10 +51,8 @@ export function checkTensorGradients(
       const below = value();
       x.data[i] = original;
       const numeric = (above - below) / (2 * h);
-      const error = Math.abs(analytic[n][i] - numeric);
-      const ok = error <= atol + rtol * Math.max(Math.abs(analytic[n][i]), Math.abs(numeric));
       const entry = `${x.label || `#${n}`}[${Math.floor(i / x.cols)}][${i % x.cols}]`;
-      rows.push({ input: entry, analytic: analytic[n][i], numeric, error, ok });
+      rows.push(gradcheckRow(entry, analytic[n][i], numeric, { rtol, atol }));
     }
   });
   return { ok: rows.every((row) => row.ok), rows };
