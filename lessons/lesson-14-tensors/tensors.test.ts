@@ -881,6 +881,17 @@ const twins = (seed: number) => ({
   mlp: new MLP(2, [4, 3, 1], { rng: new Random(seed) }),
 });
 
+/** Every gradient of the MLP, taken in the ANN's order, equals the ANN's to 1e-12. */
+function expectSameGradients(mlp: MLP, ann: ANN): void {
+  const { index, difference } = largestDifference(
+    inAnnOrder(mlp, (t) => t.grad),
+    ann.parameters().map((p) => p.grad),
+  );
+  expect(difference, `the gradient of parameter ${index} (in ANN order) differs by ${difference}${WHICH}`).toBeLessThan(
+    1e-12,
+  );
+}
+
 describe("the bridge: the tensor engine computes what the scalar engine computes", () => {
   test("the same seed gives the MLP the same weights as lesson 07's ANN", () => {
     const { ann, mlp } = twins(1);
@@ -902,14 +913,7 @@ describe("the bridge: the tensor engine computes what the scalar engine computes
     expect(Math.abs(output.item() - scalarOutput.data), "the output of example 0").toBeLessThan(1e-12);
     mseLoss(output, T([[target]])).backward();
     scalarOutput.sub(target).pow(2).backward();
-    const { index, difference } = largestDifference(
-      inAnnOrder(mlp, (t) => t.grad),
-      ann.parameters().map((p) => p.grad),
-    );
-    expect(
-      difference,
-      `the gradient of parameter ${index} (in ANN order) differs by ${difference}${WHICH}`,
-    ).toBeLessThan(1e-12);
+    expectSameGradients(mlp, ann);
   });
 
   test("for a batch, mseLoss and every gradient equal lesson 12's batchLoss to 1e-12", () => {
@@ -921,14 +925,7 @@ describe("the bridge: the tensor engine computes what the scalar engine computes
     expect(Math.abs(loss.item() - scalarLoss.data), "the batch's mean squared error").toBeLessThan(1e-12);
     loss.backward();
     scalarLoss.backward();
-    const { index, difference } = largestDifference(
-      inAnnOrder(mlp, (t) => t.grad),
-      ann.parameters().map((p) => p.grad),
-    );
-    expect(
-      difference,
-      `the gradient of parameter ${index} (in ANN order) differs by ${difference}${WHICH}`,
-    ).toBeLessThan(1e-12);
+    expectSameGradients(mlp, ann);
   });
 
   test("for cross-entropy, meanBceWithLogits and its gradients equal the mean of lesson 11's bceWithLogitsLoss", () => {
@@ -943,14 +940,7 @@ describe("the bridge: the tensor engine computes what the scalar engine computes
     expect(Math.abs(loss.item() - scalarLoss.data), "the batch's mean cross-entropy").toBeLessThan(1e-12);
     loss.backward();
     scalarLoss.backward();
-    const { index, difference } = largestDifference(
-      inAnnOrder(mlp, (t) => t.grad),
-      ann.parameters().map((p) => p.grad),
-    );
-    expect(
-      difference,
-      `the gradient of parameter ${index} (in ANN order) differs by ${difference}${WHICH}`,
-    ).toBeLessThan(1e-12);
+    expectSameGradients(mlp, ann);
   });
 
   test("trained in mini-batches for 3 epochs, the MLP ends with the ANN's weights (lesson 12's loop) to 1e-9", () => {
