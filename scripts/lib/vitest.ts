@@ -11,9 +11,10 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { stripVTControlCharacters } from "node:util";
 import type { TestError } from "vitest";
-import type { TestCase, TestModule, Vitest } from "vitest/node";
+import type { TestModule, Vitest } from "vitest/node";
 import { STREAM_FILE_ENV, type StreamEvent } from "./stream-reporter";
 import { ROOT } from "./target";
+import { testName } from "./test-name";
 
 export interface TestResult {
   /** The test file, relative to the course root. */
@@ -226,7 +227,7 @@ export function moduleResults(module: TestModule, root: string, codeDir?: string
     const message = firstLines((result.errors ?? []).map((e) => e.message).join("\n"));
     const location =
       codeDir && result.errors?.[0] ? failureLocation(result.errors[0], root, codeDir, module) : undefined;
-    return { ...where, name: titlePath(test).join(" › "), status, message, ...(location && { location }) };
+    return { ...where, name: testName(test), status, message, ...(location && { location }) };
   });
 }
 
@@ -251,13 +252,6 @@ function testFile(root: string, absolute: string): { file: string; lesson: strin
 /** A test file that could not even be loaded (a syntax error, a failing import) counts as one failure. */
 function loadFailure(where: { file: string; lesson: string }, message: string): TestResult {
   return { ...where, name: "(the test file failed to load)", status: "failed", message: firstLines(message) };
-}
-
-/** The describe blocks and the title of a test, outermost first. */
-function titlePath(test: TestCase): string[] {
-  const titles = [test.name];
-  for (let node = test.parent; node.type === "suite"; node = node.parent) titles.unshift(node.name);
-  return titles;
 }
 
 function restoreEnv(name: string, value: string | undefined): void {
