@@ -41,7 +41,14 @@ const SIZE = { width: 80, height: 24 };
 
 describe("the guided screen", () => {
   it("fills exactly the terminal, never wider than its width less one column, with the keys on the last row", () => {
-    const hint = { lessonId: "lesson-02", number: 1, count: 3, title: "Start", body: "word ".repeat(400) };
+    const hint = {
+      lessonId: "lesson-02",
+      part: "tanh",
+      number: 1,
+      count: 3,
+      title: "Start",
+      body: "word ".repeat(400),
+    };
     const crowded = state(
       runEnd([
         test(1, "adds", true),
@@ -57,7 +64,7 @@ describe("the guided screen", () => {
       expect(lines[23]).toBe("n next  p previous  l list  h hint  r re-run  q quit");
     }
     const cut = renderScreen(crowded, SIZE, false).join("\n");
-    expect(cut).toContain("Hint 1 of 3: Start");
+    expect(cut).toContain('Hint 1 of 3 for "tanh": Start');
     expect(cut).toContain("... (cut to fit: npm run hint -- 02 --all shows every hint in full)");
   });
 

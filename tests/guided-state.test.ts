@@ -12,6 +12,7 @@ import {
   type GuidedState,
   initialState,
   isStale,
+  progressOf,
   update,
 } from "../scripts/learn/guided-state";
 import { type Lesson, listLessons } from "../scripts/lib/lessons";
@@ -166,9 +167,11 @@ describe("the keys", () => {
     expect([back.view, back.current]).toEqual(["lesson", 1]);
   });
 
-  it("h asks for the next hint of the current lesson, which stays on screen for that lesson only", () => {
-    expect(play([key("h")], ready).effects).toEqual([{ kind: "hint", lesson: lessons[1] }]);
-    const hint = { lessonId: "lesson-02", number: 1, count: 3, title: "Start here", body: "Look." };
+  it("h asks for the next hint of the current lesson's first failing test, shown for that lesson only", () => {
+    const [effect] = play([key("h")], ready).effects;
+    expect(effect).toMatchObject({ kind: "hint", lesson: lessons[1] });
+    expect(effect.kind === "hint" && effect.failing).toEqual(progressOf(ready)[1].failures[0]);
+    const hint = { lessonId: "lesson-02", part: "tanh", number: 1, count: 3, title: "Start here", body: "Look." };
     const shown = play([{ type: "hint", hint }], ready).state;
     expect(shown.hint).toEqual(hint);
     expect(play([key("n")], shown).state.hint).toBeUndefined();

@@ -95,28 +95,3 @@ describe("learner-facing text points at the learner's own files", () => {
     expect(strayPointers("provided in `src/data.ts`", "x.md")).toEqual([]);
   });
 });
-
-/** Where a lesson text's first hint starts, and whether a spoiler warning comes before it. */
-function hintsWarning(text: string): { hints: boolean; warned: boolean } {
-  const firstHint = text.indexOf("<details>");
-  if (firstHint === -1) return { hints: false, warned: false };
-  return { hints: true, warned: /\*\*Spoiler warning[^*]*\*\*/.test(text.slice(0, firstHint)) };
-}
-
-describe("hints read in a terminal do not spoil the lesson", () => {
-  // `cat` and `less` print the <details> blocks that GitHub and the site fold away.
-  test("every lesson text warns before its first hint", () => {
-    const unwarned = listLessons()
-      .map((lesson) => path.join("lessons", lesson.folder, "README.md"))
-      .filter((file) => {
-        const { hints, warned } = hintsWarning(readFileSync(path.join(ROOT, file), "utf8"));
-        return hints && !warned;
-      });
-    expect(unwarned, "put the **Spoiler warning …** line before the first <details>").toEqual([]);
-  });
-
-  test("the check needs the warning before the hints, not after", () => {
-    expect(hintsWarning("> **Spoiler warning: answers**\n<details>x</details>")).toEqual({ hints: true, warned: true });
-    expect(hintsWarning("<details>x</details>\n**Spoiler warning: answers**")).toEqual({ hints: true, warned: false });
-  });
-});

@@ -1,12 +1,13 @@
 /**
- * Invariant 5: every `ts` block of every lesson README type-checks and runs against solutions/, printing what
+ * Invariant 5: every `ts` block of every lesson README (and of its hints.md) type-checks and runs against solutions/, printing what
  * its `output` block says. One test per block, named by its README and line. The checker itself
  * (scripts/maintain/code-blocks.ts) is tested first, on a fixture README with a block for each kind of mistake.
  * All blocks are type-checked in a single TypeScript program, shared by both halves, to keep this fast.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
+import { hintsPath } from "../scripts/lib/hints";
 import { listLessons } from "../scripts/lib/lessons";
 import { ROOT } from "../scripts/lib/target";
 import {
@@ -19,9 +20,11 @@ import {
 
 const FILE = "tests/fixtures/code-blocks/README.md";
 const blocks = extractBlocks(readFileSync(path.join(ROOT, FILE), "utf8"), FILE);
-const lessonBlocks = listLessons().flatMap((lesson) =>
-  extractBlocks(readFileSync(path.join(ROOT, lesson.readme), "utf8"), lesson.readme),
-);
+// The lesson texts and their hints: a hint's code is checked as the text's is.
+const lessonBlocks = listLessons()
+  .flatMap((lesson) => [lesson.readme, hintsPath(lesson)])
+  .filter((file) => existsSync(path.join(ROOT, file)))
+  .flatMap((file) => extractBlocks(readFileSync(path.join(ROOT, file), "utf8"), file));
 let prepared: PreparedBlock[];
 
 beforeAll(() => {

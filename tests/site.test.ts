@@ -79,8 +79,21 @@ describe("buildSite", () => {
     expect(lesson).toContain(
       '<span class="repo-path" title="In the course repository: ../../notes.txt">notes.txt</span>',
     );
-    expect(lesson).toContain('<h2 id="hints">Hints</h2>');
+    expect(lesson).toContain('The hints are in <a href="index.html#hints">hints.md</a>');
     expect(read("index.html")).toContain('<a href="lesson-01-alpha/index.html">lesson 1</a>');
+  });
+
+  test("ends each lesson page with its hints.md, every hint folded, under the part it helps with", () => {
+    const lesson = read("lesson-01-alpha/index.html");
+    const hints = lesson.slice(lesson.indexOf('<h2 id="hints">Hints</h2>'));
+    expect(hints).toContain("<h3>alpha</h3>");
+    expect(hints).toMatch(/<details class="hint"><summary>Hint 1: look<\/summary>\n<p>Look <span class="katex">/);
+    expect(hints).toContain('<details class="hint"><summary>Hint 2: the code</summary>');
+    expect(hints.indexOf("Hint 1: look")).toBeLessThan(hints.indexOf("Hint 2: the code"));
+    expect(hints.indexOf("</section>"), "before the links to the next lesson").toBeLessThan(
+      hints.indexOf('rel="next"'),
+    );
+    expect(read("lesson-03-gamma/index.html"), "no hints.md, no section").not.toContain('id="hints"');
   });
 
   test("links each lesson to the previous and next one, the first and last to the home page", () => {

@@ -183,9 +183,8 @@ const ELEMENTWISE: Elementwise[] = [
   },
 ];
 
-describe.each(ELEMENTWISE)("$op", (spec) => {
-  const op = spec.op;
-
+// Titled "%s" with the op's name: "$op" would quote it ("'tanh'"), and the hints name these blocks.
+describe.each(ELEMENTWISE.map((spec) => [spec.op, spec] as const))("%s", (op, spec) => {
   test(`computes ${spec.says}, keeping the shape`, () => {
     const out = spec.apply(T(X));
     expect(out.shape, `${op} of a 2×3 tensor is 2×3`).toEqual([2, 3]);
@@ -416,9 +415,9 @@ const G3 = [
 const columnSums = (rows: number[][]) => [rows[0].map((_, c) => rows.reduce((sum, row) => sum + row[c], 0))];
 
 describe.each([
-  { op: "add", sign: 1, symbol: "+", apply: (a: Tensor, b: Tensor) => a.add(b) },
-  { op: "sub", sign: -1, symbol: "-", apply: (a: Tensor, b: Tensor) => a.sub(b) },
-])("$op", ({ op, sign, symbol, apply }) => {
+  ["add", { sign: 1, symbol: "+", apply: (a: Tensor, b: Tensor) => a.add(b) }],
+  ["sub", { sign: -1, symbol: "-", apply: (a: Tensor, b: Tensor) => a.sub(b) }],
+] as const)("%s", (op, { sign, symbol, apply }) => {
   const combine = (x: number, y: number) => x + sign * y;
   const said = sign > 0 ? "adds" : "subtracts";
 

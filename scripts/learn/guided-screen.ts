@@ -141,10 +141,12 @@ function lessonBlocks(state: GuidedState, progress: LessonProgress[], color: boo
     const number = id(lesson.number);
     blocks.push(
       hint.count === 0
-        ? { lines: [line(`${lesson.readme} has no hints: read the lesson and the tests' messages.`)], keep: 1 }
+        ? { lines: wrap(hint.note ?? "", width).map((l) => line(l)), keep: 1 }
         : {
             lines: [
-              line(`Hint ${hint.number} of ${hint.count}: ${hint.title}`, "bold"),
+              ...wrap(`Hint ${hint.number} of ${hint.count} for "${hint.part}": ${hint.title}`, width).map((l) =>
+                line(l, "bold"),
+              ),
               ...reflow(hint.body).flatMap((l) => wrap(l, width).map((w) => line(w))),
             ],
             keep: 2,

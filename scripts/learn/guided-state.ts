@@ -9,13 +9,19 @@ import { parseRegions, regionsOf } from "../lib/regions";
 import type { TestResult } from "../lib/vitest";
 import { isDone, type LessonProgress, summarize } from "./dashboard";
 
-/** A hint tier on screen; `count` 0 means the lesson's README has no hints. */
+/**
+ * A hint on screen: hint `number` of the `count` of the part `part` (the part of the lesson's first failing test).
+ * `count` 0 means there is no hint to show, and `note` says why (no hints.md, the lesson passes, an earlier
+ * lesson comes first).
+ */
 export interface ShownHint {
   lessonId: string;
+  part: string;
   number: number;
   count: number;
   title: string;
   body: string;
+  note?: string;
 }
 
 export interface GuidedState {
@@ -52,7 +58,11 @@ export type GuidedEvent =
   | { type: "key"; name: string; ctrl?: boolean }
   | { type: "hint"; hint: ShownHint };
 
-export type Effect = { kind: "run"; lesson: Lesson } | { kind: "hint"; lesson: Lesson } | { kind: "quit" };
+export type Effect =
+  | { kind: "run"; lesson: Lesson }
+  /** `failing`: the lesson's first failing test, whose part of the lesson the hint is for. */
+  | { kind: "hint"; lesson: Lesson; failing?: TestResult }
+  | { kind: "quit" };
 
 export interface Transition {
   state: GuidedState;
@@ -203,8 +213,10 @@ function keyPressed(state: GuidedState, name: string, ctrl: boolean): Transition
       return state.current > 0 ? go(state, state.current - 1, true) : none;
     case "l":
       return { state: { ...state, view: "list", cursor: state.current, finished: [] }, effects: [] };
-    case "h":
-      return { state, effects: [{ kind: "hint", lesson }] };
+    case "h": {
+      const failing = progressOf(state)[state.current].failures[0];
+      return { state, effects: [{ kind: "hint", lesson, ...(failing && { failing }) }] };
+    }
     case "r":
       return { state, effects: [{ kind: "run", lesson }] };
     default:

@@ -14,13 +14,15 @@ import path from "node:path";
 import { emitKeypressEvents } from "node:readline";
 import { Writable } from "node:stream";
 import { createVitest, type Reporter, type Vitest } from "vitest/node";
+import { lessonHints } from "../lib/hints";
 import { type Lesson, listLessons } from "../lib/lessons";
 import { courseFileNames } from "../lib/starter";
 import { ROOT } from "../lib/target";
+import type { TestResult } from "../lib/vitest";
 import { moduleResults } from "../lib/vitest";
 import { renderScreen } from "./guided-screen";
 import { describeWork, type Effect, type GuidedEvent, initialState, type ShownHint, update } from "./guided-state";
-import { hintBody, lessonHints, revealNextHint } from "./hints";
+import { chooseHint, hintBody, revealNextHint } from "./hints";
 import { wantsColor } from "./terminal";
 
 // Plain VT sequences, understood by every terminal that runs Node, Windows Terminal and conhost included.
@@ -58,7 +60,7 @@ export async function guidedCommand(root = ROOT): Promise<number> {
   };
   const perform = (effect: Effect) => {
     if (effect.kind === "quit") quit(0);
-    if (effect.kind === "hint") dispatch({ type: "hint", hint: nextHint(effect.lesson, root) });
+    if (effect.kind === "hint") dispatch({ type: "hint", hint: nextHint(effect.lesson, effect.failing, root) });
     if (effect.kind === "run" && vitest) {
       const running = vitest;
       running
@@ -175,11 +177,29 @@ async function startWatching(root: string, dispatch: (e: GuidedEvent) => void, c
   return vitest;
 }
 
-/** One hint tier more for `lesson`, recorded as `npm run hint` records it. */
-function nextHint(lesson: Lesson, root: string): ShownHint {
-  const hints = lessonHints(lesson, root);
-  if (hints.length === 0) return { lessonId: lesson.id, number: 0, count: 0, title: "", body: "" };
-  const reached = revealNextHint(lesson.id, hints.length, root);
-  const hint = hints[reached - 1];
-  return { lessonId: lesson.id, number: reached, count: hints.length, title: hint.title, body: hintBody(hint) };
+/** One hint more for the part of `lesson` that `failing` belongs to, recorded as `npm run hint` records it. */
+function nextHint(lesson: Lesson, failing: TestResult | undefined, root: string): ShownHint {
+  const none = (note: string) => ({ lessonId: lesson.id, part: "", number: 0, count: 0, title: "", body: "", note });
+  const choice = chooseHint(lesson.id, lessonHints(lesson, root), failing);
+  switch (choice.kind) {
+    case "none":
+      return none(`${lesson.id} has no hints: read the lesson and the tests' messages.`);
+    case "passes":
+      return none(`Every test of ${lesson.id} passes: no hint needed.`);
+    case "earlier":
+      return none(`The first failing test stops in ${choice.lessonId}'s code: finish ${choice.lessonId} first.`);
+    case "hint": {
+      const reached = revealNextHint(lesson.id, choice.part, root);
+      const hint = choice.part.hints[reached - 1];
+      const { title, hints } = choice.part;
+      return {
+        lessonId: lesson.id,
+        part: title,
+        number: reached,
+        count: hints.length,
+        title: hint.title,
+        body: hintBody(hint),
+      };
+    }
+  }
 }

@@ -2,4 +2,4 @@
 import { hintCommand } from "./hints";
 import { processTerminal } from "./terminal";
 
-process.exitCode = hintCommand(process.argv.slice(2), processTerminal());
+process.exitCode = await hintCommand(process.argv.slice(2), processTerminal());

@@ -5,11 +5,13 @@
  *   2. Against solutions/, every lesson test passes.
  *   3. Against the starter, every lesson test fails.
  *   4. With only lesson N stubbed, every lesson-N test fails and every test of the lessons before N passes.
- * And the committed pictures (lessons/<lesson>/figures/*.svg) are what `npm run figures` draws now.
+ * And the committed pictures (lessons/<lesson>/figures/*.svg) are what `npm run figures` draws now, and every
+ * lesson's hints.md has a part for each of its describe blocks, so that a hint is there for any failing test.
  * (Invariant 5, the README code blocks, is checked by `npm test`: tests/readme-code-blocks.test.ts.)
  */
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { hintProblems, hintsPath, lessonHints } from "../lib/hints";
 import { listLessons } from "../lib/lessons";
 import { MarkerError } from "../lib/regions";
 import { courseFileNames, generateStarter, SRC, writeCourseFiles } from "../lib/starter";
@@ -108,6 +110,8 @@ async function main(): Promise<void> {
     for (const t of start.filter((r) => r.status === "passed")) failures.push(`passes against the starter: ${t.name}`);
     for (const t of isoOwn.filter((r) => r.status === "passed"))
       failures.push(`passes with only ${lesson.id} stubbed: ${t.name}`);
+    const testNames = ref.map((t) => t.name);
+    for (const p of hintProblems(hintsPath(lesson), lessonHints(lesson), testNames)) failures.push(p);
     for (const t of isoEarlier.filter((r) => r.status !== "passed")) {
       failures.push(
         `${t.lesson} test fails when only ${lesson.id} is stubbed (it depends on a later lesson): ${t.name}`,

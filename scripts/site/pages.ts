@@ -18,6 +18,7 @@ import path from "node:path";
 import { katex } from "@mdit/plugin-katex";
 import MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
+import { hintsPath, lessonHints } from "../lib/hints";
 import { type Lesson, listLessons, shortTitle } from "../lib/lessons";
 import { ROOT } from "../lib/target";
 import { buildApps } from "./apps";
@@ -79,7 +80,10 @@ export function sitePathOf(repoPath: string): string | undefined {
   if (app) return app.file;
   const lesson = /^lessons\/(lesson-\d\d-[^/]+)\/(.+)$/.exec(repoPath);
   if (!lesson) return undefined;
-  return lesson[2] === "README.md" ? `${lesson[1]}/index.html` : `${lesson[1]}/${lesson[2]}`;
+  if (lesson[2] === "README.md") return `${lesson[1]}/index.html`;
+  // The hints are on the lesson's page, folded, under its "Hints" heading.
+  if (lesson[2] === "hints.md") return `${lesson[1]}/index.html#hints`;
+  return `${lesson[1]}/${lesson[2]}`;
 }
 
 export function buildSite(options: SiteOptions = {}): SiteResult {
@@ -97,7 +101,8 @@ export function buildSite(options: SiteOptions = {}): SiteResult {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
 
-  const render = (markdown: string, source: string, page: string) => {
+  // `headings`: ids the page has outside this markdown (the hints section), which its links may point at.
+  const render = (markdown: string, source: string, page: string, headings: string[] = []) => {
     const env: RenderEnv = {
       source,
       page,
@@ -105,7 +110,7 @@ export function buildSite(options: SiteOptions = {}): SiteResult {
       problems,
       copies,
       images: [],
-      ids: new Set(),
+      ids: new Set(headings),
       anchors: [],
       linkStack: [],
     };
@@ -154,11 +159,13 @@ export function buildSite(options: SiteOptions = {}): SiteResult {
   lessons.forEach((lesson, i) => {
     const file = `${lesson.folder}/index.html`;
     const markdown = readFileSync(path.join(root, lesson.readme), "utf8");
-    const rendered = render(markdown, lesson.readme, file);
+    const hints = foldedHints(lesson, root, (text) => render(text, hintsPath(lesson), file).html);
+    const rendered = render(markdown, lesson.readme, file, hints ? ["hints"] : []);
     const title = lesson.title || lesson.folder;
     const nav = pager(file, lessons[i - 1], lessons[i + 1]);
     const part = lesson.part === undefined ? "" : ` · ${escapeHtml(lesson.part)} (bonus)`;
-    const body = `<p class="crumb">Lesson ${lesson.number} of ${lessons.length}${part}</p>\n${rendered.html}\n${nav}`;
+    const crumb = `<p class="crumb">Lesson ${lesson.number} of ${lessons.length}${part}</p>`;
+    const body = `${crumb}\n${rendered.html}\n${hints}${nav}`;
     writePage(out, file, page({ courseTitle, title, file, body }));
     pages.push({ file, title, formulas: countFormulas(body), images: rendered.images });
   });
@@ -173,6 +180,27 @@ export function buildSite(options: SiteOptions = {}): SiteResult {
   }
   copyAssets(out);
   return { out, pages, problems };
+}
+
+/**
+ * A lesson's hints.md as the end of its page: a "Hints" heading, then each part with its hints folded, one
+ * `<details>` each, so that a reader opens them one at a time, as `npm run hint` shows them.
+ */
+function foldedHints(lesson: Lesson, root: string, render: (markdown: string) => string): string {
+  const parts = lessonHints(lesson, root);
+  if (parts.length === 0) return "";
+  const number = String(lesson.number).padStart(2, "0");
+  const folded = parts.map((part) => {
+    const hints = part.hints.map(
+      (hint) =>
+        `<details class="hint"><summary>Hint ${hint.number}: ${escapeHtml(hint.title)}</summary>\n${render(hint.body)}</details>`,
+    );
+    return `<h3>${escapeHtml(part.title)}</h3>\n${hints.join("\n")}`;
+  });
+  const note =
+    "<p>Each hint is folded: open one at a time, the first ones nudge and the last one of each part shows the code. " +
+    `In a terminal, <code>npm run hint -- ${number}</code> shows the next one for the first test that fails.</p>`;
+  return `<section class="hints">\n<h2 id="hints">Hints</h2>\n${note}\n${folded.join("\n")}\n</section>\n`;
 }
 
 function createMarkdown(): MarkdownIt {
