@@ -34,7 +34,7 @@ describe("study report", () => {
 });
 
 describe("compileTarget", () => {
-  test("turns the course code into plain modules a worker thread can import", async () => {
+  test("turns the course code into plain modules a worker thread can import", { timeout: 20_000 }, async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), "course-compiled-"));
     try {
       compileTarget(path.resolve(__dirname, "../solutions"), out);

