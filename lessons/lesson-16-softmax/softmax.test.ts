@@ -54,11 +54,22 @@ const NO_SHIFT =
   "not a finite number: e^1000 is Infinity in floating point (and Infinity / Infinity is NaN). No max shift? " +
   "Subtract each row's maximum from its logits before exp; the result does not change, and no exponent is positive.";
 
-/** Every entry of `got` is a finite number, or the message says the max shift is missing. */
-function expectFinite(what: string, got: ArrayLike<number>): void {
+/**
+ * Every entry of `got` is a finite number, or the message says why: the max shift is missing, unless the same code
+ * fails at small logits too (`small`, the same computation on logits a thousand times smaller), where nothing overflows.
+ */
+function expectFinite(what: string, got: ArrayLike<number>, small: ArrayLike<number> = [0]): void {
   const bad = Array.from(got).findIndex((x) => !Number.isFinite(x));
-  if (bad >= 0) throw new Error(`${what}: entry ${bad} is ${got[bad]}, ${NO_SHIFT}`);
+  if (bad < 0) return;
+  const why = Array.from(small).every(Number.isFinite)
+    ? NO_SHIFT
+    : "and so is the same at logits a thousand times smaller, where nothing overflows: a column read outside its " +
+      "row? (labels off by one: class c is column c, counting from 0)";
+  throw new Error(`${what}: entry ${bad} is ${got[bad]}, ${why}`);
 }
+
+/** HUGE a thousand times smaller: what the same code gives where nothing can overflow. */
+const SMALL = HUGE.map((row) => row.map((z) => z / 1000));
 
 /** Runs `out`'s local step once with out.grad = `outGrad`, the input's grad starting at `before`. */
 function localStep(out: Tensor, input: Tensor, outGrad: number[][], before = 0): void {
@@ -102,7 +113,7 @@ describe("softmax(logits)", () => {
 
   test("stays finite at logits of ±1000, where e^z overflows: each row's maximum is subtracted first", () => {
     const p = softmax(T(HUGE)).data;
-    expectFinite("softmax of [[1000, 0, −1000], ...]", p);
+    expectFinite("softmax of [[1000, 0, −1000], ...]", p, softmax(T(SMALL)).data);
     expectEntries("softmax of logits ±1000", p, softmaxRows(HUGE));
   });
 
@@ -159,7 +170,7 @@ describe("logSoftmax(logits)", () => {
 
   test("stays finite at logits of ±1000: log Σ e^z = max + log Σ e^(z − max)", () => {
     const y = logSoftmax(T(HUGE)).data;
-    expectFinite("logSoftmax of [[1000, 0, −1000], ...]", y);
+    expectFinite("logSoftmax of [[1000, 0, −1000], ...]", y, logSoftmax(T(SMALL)).data);
     // By hand: [1000, 0, −1000] gives [0, −1000, −2000]; three equal logits give log(1/3) each.
     expectEntries("logSoftmax of logits ±1000", y, logSoftmaxRows(HUGE));
   });
@@ -225,6 +236,10 @@ describe("crossEntropy(logits, labels)", () => {
           "that is the loss for the label 1: labels off by one? Class c is column c.",
         ],
         [Math.exp(-expected), "that is the probability itself: the loss is −log p."],
+        [
+          Number.NaN,
+          "the loss read a column outside the row: labels off by one? Class c is column c, counting from 0.",
+        ],
       ]),
     ).toBeCloseTo(expected, 12);
   });
@@ -258,10 +273,12 @@ describe("crossEntropy(logits, labels)", () => {
       [2, 2000],
     ]) {
       const got = crossEntropy(T([[1000, 0, -1000]]), [label]).item();
-      expectFinite(`the loss of logits [1000, 0, −1000] for the label ${label}`, [got]);
+      const small = crossEntropy(T([[1, 0, -1]]), [label]).item();
+      expectFinite(`the loss of logits [1000, 0, −1000] for the label ${label}`, [got], [small]);
       expect(got, `the loss of logits [1000, 0, −1000] for the label ${label}`).toBeCloseTo(expected, 9);
     }
-    expectFinite("the loss of the batch HUGE", [crossEntropy(T(HUGE), [1, 0, 2]).item()]);
+    const small = crossEntropy(T(SMALL), [1, 0, 2]).item();
+    expectFinite("the loss of the batch HUGE", [crossEntropy(T(HUGE), [1, 0, 2]).item()], [small]);
   });
 
   test("gives every logit (softmax − onehot) / B, times out.grad, and adds it (+=)", () => {
@@ -322,8 +339,13 @@ describe("crossEntropy(logits, labels)", () => {
   test("stays finite in its gradient at logits of ±1000: the probabilities are 1 and 0", () => {
     const z = T(HUGE);
     crossEntropy(z, [1, 0, 2]).backward();
-    expectFinite("the grad of the logits HUGE", z.grad);
-    expectEntries("the grad of the logits HUGE", z.grad, crossEntropyGrad(HUGE, [1, 0, 2]));
+    const small = T(SMALL);
+    crossEntropy(small, [1, 0, 2]).backward();
+    expectFinite("the grad of the logits HUGE", z.grad, small.grad);
+    const right = crossEntropyGrad(HUGE, [1, 0, 2]);
+    expectEntries("the grad of the logits HUGE", z.grad, right, [
+      [right.map((row) => row.map((g) => 3 * g)), "that is B times too large: the sum where the mean belongs."],
+    ]);
   });
 });
 
