@@ -11,10 +11,13 @@ describe("course.json, the grading manifest", () => {
     expect(manifest.lessons.reduce((sum, l) => sum + l.points, 0)).toBe(TOTAL_POINTS);
   });
 
-  test("puts lessons 11 to 15 in a bonus part, Beyond the notebook, worth points on top of the core's 100", () => {
+  test("puts lessons 11 and after in a bonus part, Beyond the notebook, worth points on top of the core's 100", () => {
     const manifest = readManifest();
     expect(manifest.bonus?.title).toBe("Beyond the notebook");
-    const bonus = ["lesson-11", "lesson-12", "lesson-13", "lesson-14", "lesson-15"];
+    const bonus = listLessons()
+      .filter((l) => l.number >= 11)
+      .map((l) => l.id);
+    expect(bonus.slice(0, 6)).toEqual(["lesson-11", "lesson-12", "lesson-13", "lesson-14", "lesson-15", "lesson-16"]);
     expect(manifest.bonus?.lessons.map((l) => l.id)).toEqual(bonus);
     expect(manifest.bonus?.lessons.every((l) => l.points > 0)).toBe(true);
     expect(
@@ -27,13 +30,8 @@ describe("course.json, the grading manifest", () => {
   test("the lesson list knows each lesson's part: none for the core, the bonus part's title for the others", () => {
     const parts = listLessons().map((l) => [l.id, l.part]);
     expect(parts.slice(0, 10).every(([, part]) => part === undefined)).toBe(true);
-    expect(parts.slice(10)).toEqual([
-      ["lesson-11", "Beyond the notebook"],
-      ["lesson-12", "Beyond the notebook"],
-      ["lesson-13", "Beyond the notebook"],
-      ["lesson-14", "Beyond the notebook"],
-      ["lesson-15", "Beyond the notebook"],
-    ]);
+    expect(parts.slice(10).length, "lessons 11 and after").toBeGreaterThanOrEqual(6);
+    expect(parts.slice(10).every(([, part]) => part === "Beyond the notebook")).toBe(true);
   });
 
   test("reports a lesson without a folder, a folder without an entry, a duplicate and a wrong total", () => {
