@@ -15,6 +15,10 @@ export default defineConfig(({ mode }) => {
       setupFiles: ["scripts/lib/v8-flags.setup.ts", "lessons/earlier-lesson.setup.ts"],
       // The course runs on small machines; two workers keep the lessons snappy without thrashing.
       maxWorkers: 2,
+      // ... and those machines are rarely idle: a test that takes 1 s alone takes 5 to 10 s beside two busy
+      // processes, so vitest's 5 s default would fail honest code. A test that needs more says so itself.
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
       // `npm run coverage` (vitest run --coverage): how much of the reference code the tests run.
       coverage: {
         provider: "v8" as const,

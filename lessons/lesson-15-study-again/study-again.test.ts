@@ -133,6 +133,26 @@ describe("trainModern(model, options)", () => {
     ]);
   });
 
+  test("calls onUpdate(k) once update k is made: the callback sees the weights after k modernSteps", () => {
+    // The study measures the model from onUpdate (the loss after every update): called before the step, it
+    // would see the weights one update late, which no count of the calls can tell.
+    const model = new MLP(2, [4, 1], { rng: new Random(7) });
+    const byHand = new MLP(2, [4, 1], { rng: new Random(7) });
+    const seen: number[][] = [];
+    trainModern(model, options(model, { epochs: 1, onUpdate: () => seen.push(weights(model)) }));
+    miniBatches(data.train.x.length, 8, new Random(3)).forEach((batch, k) => {
+      const before = weights(byHand);
+      modernStep(byHand, data.train, batch, sgd(byHand, 0.1));
+      const { index, difference } = largestDifference(seen[k], weights(byHand));
+      const late = largestDifference(seen[k], before).difference === 0;
+      expect(
+        difference,
+        `at onUpdate(${k + 1}), weight ${index} differs by ${difference} from the weights after update ${k + 1}` +
+          (late ? ": they are the weights before it. Call onUpdate after modernStep, not before." : "."),
+      ).toBeLessThan(1e-12);
+    });
+  });
+
   test("follows miniBatches(n, batchSize, rng): the same updates as modernStep on those batches, a new order every epoch", () => {
     const model = new MLP(2, [4, 1], { rng: new Random(4) });
     const byHand = new MLP(2, [4, 1], { rng: new Random(4) });
