@@ -81,6 +81,17 @@ describe("the guided screen", () => {
     );
   });
 
+  it("lists the failure's frames in src/, innermost first, and marks the ones in the lesson's own code", () => {
+    const frames = [
+      { file: "src/engine.ts", line: 245, column: 13, fn: "Value.log", lesson: "lesson-02" },
+      { file: "src/loss.ts", line: 51, column: 30, fn: "bceLoss", lesson: "lesson-01" },
+    ];
+    const thrown = update(working, runEnd([test(2, "tanh › x", false, { location: "src/engine.ts:245:13", frames })]));
+    const text = renderScreen(thrown.state, SIZE, false).join("\n");
+    expect(text).toContain("  at src/engine.ts:245:13 Value.log (your lesson-02 code <- this lesson)\n");
+    expect(text).toContain("     src/loss.ts:51:30    bceLoss (your lesson-01 code)\n");
+  });
+
   it("is plain ASCII text without colour, and coloured with it", () => {
     const plain = renderScreen(working, SIZE, false).join("\n");
     expect(plain).not.toContain("\u001b[");

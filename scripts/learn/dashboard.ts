@@ -7,6 +7,7 @@
 import { type Lesson, listLessons, shortTitle } from "../lib/lessons";
 import { ROOT } from "../lib/target";
 import { runTestsInProcess, type TestResult } from "../lib/vitest";
+import { failureFrames } from "./failure-frames";
 import { paint, type Terminal } from "./terminal";
 
 export interface LessonProgress {
@@ -118,7 +119,8 @@ export function formatDashboard(progress: LessonProgress[], color: boolean): str
       .filter((line) => line.trim() !== "")
       .slice(0, MESSAGE_LINES)
       .join("\n    ");
-    lines.push("", `  First failing test: ${p.red(next.failure.name)}`, `    ${message}`);
+    const where = failureFrames(next.failure, next.lesson.id, color ? "◀" : "<-").map((l) => `    ${l}`);
+    lines.push("", `  First failing test: ${p.red(next.failure.name)}`, ...where, `    ${message}`);
   }
   return lines.join("\n");
 }

@@ -8,6 +8,7 @@
 import { shortTitle } from "../lib/lessons";
 import type { TestResult } from "../lib/vitest";
 import { isDone, type LessonProgress } from "./dashboard";
+import { failureFrames } from "./failure-frames";
 import { type GuidedState, isStale, progressOf } from "./guided-state";
 import { type Paint, paint } from "./terminal";
 
@@ -165,7 +166,9 @@ function failureLines(failure: TestResult, width: number, indent: string, color:
     .flatMap((l) => wrap(l, width - indent.length - 2));
   return [
     ...wrap(`${indent}${color ? "✗" : "x"} ${failure.name}`, width, `${indent}  `).map((l) => line(l, "red")),
-    ...(failure.location ? [line(`${indent}  at ${failure.location}`, "bold")] : []),
+    ...failureFrames(failure, failure.lesson, color ? "◀" : "<-").flatMap((l, i) =>
+      wrap(`${indent}  ${l}`, width, `${indent}     `).map((w) => line(w, i === 0 ? "bold" : undefined)),
+    ),
     ...message.map((l) => line(`${indent}  ${l}`)),
   ];
 }

@@ -119,3 +119,17 @@ export function renderSegments(segments: Segment[], body: (region: RegionSegment
 export function regionsOf(segments: Segment[]): RegionSegment[] {
   return segments.filter((s): s is RegionSegment => s.kind === "region");
 }
+
+/**
+ * The lesson whose region holds line `line` (1-based) of `text`, or undefined for code outside every region.
+ * Forgiving where `parseRegions` is strict: it reads a learner's file as it is now, markers broken or not.
+ */
+export function regionAt(text: string, line: number): string | undefined {
+  let open: string | undefined;
+  for (const [index, lineText] of text.split("\n").slice(0, line).entries()) {
+    const marker = MARKER.exec(lineText);
+    if (index === line - 1) return marker ? undefined : open;
+    if (marker) open = marker[2] === "BEGIN" ? marker[3] : undefined;
+  }
+  return undefined;
+}

@@ -9,9 +9,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
-import type { TestError } from "vitest";
 import type { TestModule, Vitest } from "vitest/node";
+import { regionAt } from "./regions";
 import { STREAM_FILE_ENV, type StreamEvent } from "./stream-reporter";
 import { ROOT } from "./target";
 import { testName } from "./test-name";
@@ -28,10 +29,27 @@ export interface TestResult {
   message: string;
   /**
    * Where a failure points, relative to the root, like "src/engine.ts:35:11": the first stack frame in the code
-   * under test, else in the test file. Only `moduleResults` given that code's folder fills it in.
+   * under test, else in the test file. Filled in only when the run was given that code's folder.
    */
   location?: string;
+  /** The failure's innermost stack frames in the code under test, innermost first (when `location` is known). */
+  frames?: CodeFrame[];
 }
+
+/** A stack frame in the code under test. */
+export interface CodeFrame {
+  /** Relative to the course root, like "src/loss.ts". */
+  file: string;
+  line: number;
+  column: number;
+  /** The function, like "bceWithLogitsLoss" or "Value.log", when the stack names one. */
+  fn?: string;
+  /** The lesson whose exercise region holds the line, like "lesson-11"; none for code outside the regions. */
+  lesson?: string;
+}
+
+/** How many frames of the code under test a result keeps: enough to see who called the line that threw. */
+const CODE_FRAMES = 4;
 
 export interface RunOptions {
   /** What `@course` resolves to: "src" (default), "solutions" or a folder. */
@@ -121,7 +139,7 @@ export async function runTests(options: RunOptions = {}): Promise<RunOutcome> {
     });
     let results: TestResult[] = [];
     try {
-      results = parseJsonReport(readFileSync(report, "utf8"), root);
+      results = parseJsonReport(readFileSync(report, "utf8"), root, path.resolve(root, options.target ?? "src"));
     } catch {
       // No report: vitest failed before running tests; the caller sees the output.
     }
@@ -142,8 +160,11 @@ interface JsonReport {
   }[];
 }
 
-/** Turns vitest's JSON report (Jest's format) into `TestResult`s. */
-export function parseJsonReport(json: string, root: string): TestResult[] {
+/**
+ * Turns vitest's JSON report (Jest's format) into `TestResult`s; with `codeDir` (the folder of the code under test),
+ * each failure also says where it points.
+ */
+export function parseJsonReport(json: string, root: string, codeDir?: string): TestResult[] {
   const report = JSON.parse(json) as JsonReport;
   return report.testResults.flatMap((file) => {
     const where = testFile(root, file.name);
@@ -158,6 +179,9 @@ export function parseJsonReport(json: string, root: string): TestResult[] {
             ? ("failed" as const)
             : ("skipped" as const),
       message: firstLines(test.failureMessages.join("\n")),
+      ...(codeDir && test.failureMessages[0]
+        ? pointsAt(stackFrames(test.failureMessages[0]), root, codeDir, file.name)
+        : {}),
     }));
   });
 }
@@ -225,22 +249,64 @@ export function moduleResults(module: TestModule, root: string, codeDir?: string
     const result = test.result();
     const status = result.state === "passed" ? "passed" : result.state === "failed" ? "failed" : "skipped";
     const message = firstLines((result.errors ?? []).map((e) => e.message).join("\n"));
-    const location =
-      codeDir && result.errors?.[0] ? failureLocation(result.errors[0], root, codeDir, module) : undefined;
-    return { ...where, name: testName(test), status, message, ...(location && { location }) };
+    const error = result.errors?.[0];
+    const points = codeDir && error ? pointsAt(error.stacks ?? [], root, codeDir, module.moduleId) : {};
+    return { ...where, name: testName(test), status, message, ...points };
   });
 }
 
-/** The first frame of `error`'s stack (vitest maps it back to the TypeScript) in `codeDir`, else in the test file. */
-function failureLocation(error: TestError, root: string, codeDir: string, module: TestModule): string | undefined {
-  const frames = error.stacks ?? [];
+/** A frame of a stack trace, as vitest parses it (mapped back to the TypeScript). */
+interface StackFrame {
+  file: string;
+  line: number;
+  column: number;
+  method?: string;
+}
+
+/**
+ * Where a failure with this stack points: its innermost frames in `codeDir` (each with the lesson whose region
+ * holds it) and the first of them as the location, else the frame in the test file.
+ */
+function pointsAt(stack: StackFrame[], root: string, codeDir: string, testFile: string): Partial<TestResult> {
   const inCode = (file: string) => {
     const relative = path.relative(codeDir, file);
     return !relative.startsWith("..") && !path.isAbsolute(relative);
   };
-  const frame = frames.find((f) => inCode(f.file)) ?? frames.find((f) => f.file === module.moduleId);
-  if (!frame) return undefined;
-  return `${path.relative(root, frame.file).split(path.sep).join("/")}:${frame.line}:${frame.column}`;
+  const texts = new Map<string, string>();
+  const textOf = (file: string) => {
+    if (!texts.has(file)) texts.set(file, existsSync(file) ? readFileSync(file, "utf8") : "");
+    return texts.get(file) ?? "";
+  };
+  const relative = (file: string) => path.relative(root, file).split(path.sep).join("/");
+  const frames: CodeFrame[] = stack
+    .filter((f) => inCode(f.file))
+    .slice(0, CODE_FRAMES)
+    .map((f) => {
+      const lesson = regionAt(textOf(f.file), f.line);
+      return {
+        file: relative(f.file),
+        line: f.line,
+        column: f.column,
+        ...(f.method && { fn: f.method }),
+        ...(lesson && { lesson }),
+      };
+    });
+  const [first] = frames;
+  if (first) return { location: `${first.file}:${first.line}:${first.column}`, frames };
+  const inTest = stack.find((f) => f.file === testFile);
+  return inTest ? { location: `${relative(inTest.file)}:${inTest.line}:${inTest.column}` } : {};
+}
+
+/** The frames of a stack trace written as text ("    at fn (file:line:column)"), files as paths. */
+function stackFrames(text: string): StackFrame[] {
+  return [...text.matchAll(/^\s+at (?:(.+?) \()?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?$/gm)].map(
+    ([, method, file, line, column]) => ({
+      file: file.startsWith("file://") ? fileURLToPath(file) : file,
+      line: Number(line),
+      column: Number(column),
+      ...(method && { method: method.replace(/^new /, "") }),
+    }),
+  );
 }
 
 /** A test file's path relative to the course root, and the lesson it belongs to ("" for the course's own). */
