@@ -4,15 +4,20 @@
  *   (`import type { Value }` makes the natural `new Value(0)` fail at run time with "Value is not defined";
  *   so biome.json turns off Biome's useImportType rule in solutions/);
  * - learner-facing text points into solutions/ only where it means the reference: the learner's copies of
- *   the provided modules are in src/.
+ *   the provided modules are in src/;
+ * - a line of code is named only in vitest's output for the starter, which is what a real run of it prints.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { hintsPath } from "../scripts/lib/hints";
 import { listLessons } from "../scripts/lib/lessons";
 import { courseFileNames, SOLUTIONS, SRC } from "../scripts/lib/starter";
 import { ROOT } from "../scripts/lib/target";
+import { runTests, type TestResult } from "../scripts/lib/vitest";
+import { readShownFailures } from "../scripts/maintain/shown-failures";
+import { copyCourse, RUNNABLE_COURSE } from "./helpers";
 
 /** Every class the course modules export, by name. */
 const courseClasses = new Set(
@@ -93,5 +98,65 @@ describe("learner-facing text points at the learner's own files", () => {
     ]);
     expect(strayPointers("the reference code in `solutions/`", "x.md")).toEqual([]);
     expect(strayPointers("provided in `src/data.ts`", "x.md")).toEqual([]);
+  });
+});
+
+describe("a line of code named in a lesson text is the line a real run names", () => {
+  const texts = listLessons()
+    .flatMap((lesson) => [lesson.readme, hintsPath(lesson)])
+    .filter((file) => existsSync(path.join(ROOT, file)));
+  const read = texts.map((file) => readShownFailures(readFileSync(path.join(ROOT, file), "utf8"), file));
+
+  test("lines are named only in vitest's output for the starter", () => {
+    expect(read.flatMap((r) => r.stray)).toEqual([]);
+  });
+
+  describe("that output is what the starter gives", () => {
+    const shown = read.flatMap((r) => r.shown);
+    let course: ReturnType<typeof copyCourse>;
+    let results: TestResult[];
+    beforeAll(async () => {
+      course = copyCourse(RUNNABLE_COURSE);
+      const filters = [...new Set(shown.map((s) => s.testFile))];
+      ({ results } = await runTests({ root: course.root, target: "src", filters }));
+    }, 120_000);
+    afterAll(() => course.remove());
+
+    test.each(shown.map((s) => [s.where, s] as const))("%s", (_where, s) => {
+      const result = results.find((r) => r.file === s.testFile && r.name === s.name);
+      expect(result, `the test "${s.name}" of ${s.testFile}`).toBeDefined();
+      expect(result?.location, "where the failure points").toBe(s.location);
+      expect(result?.message.split("\n")[0], "the message").toBe(s.message);
+    });
+  });
+
+  test("the check reads vitest's output, and finds a number anywhere else", () => {
+    const text = [
+      "Before you start:",
+      "```text",
+      " FAIL  lessons/a/a.test.ts > a block > a test",
+      "Error: not yet.",
+      " ❯ new Value src/engine.ts:36:11",
+      "```",
+      "The test is at a.test.ts:12, and a block without a location may not name a line either:",
+      "```text",
+      " FAIL  lessons/a/a.test.ts > a block > b test",
+      "src/nn.ts:4:2",
+      "```",
+    ].join("\n");
+    const { shown, stray } = readShownFailures(text, "x.md");
+    expect(shown).toEqual([
+      {
+        where: "x.md:3",
+        testFile: "lessons/a/a.test.ts",
+        name: "a block › a test",
+        message: "Error: not yet.",
+        location: "src/engine.ts:36:11",
+      },
+    ]);
+    expect(stray.map((s) => s.slice(0, s.indexOf(",")))).toEqual([
+      "x.md:7: names the line a.test.ts:12",
+      "x.md:9: names the line src/nn.ts:4:2",
+    ]);
   });
 });
