@@ -12,6 +12,8 @@
  *   npm run experiments -- --target src     your own code; writes to .course/experiments/src/ instead
  *   npm run experiments -- --workers 1      fewer worker threads (default: one per core)
  *
+ * On a learner's code, a lesson whose code is not done yet (its study stops on a stub or an error) is skipped,
+ * saying why, and the other lesson's study still runs and writes its files: lesson 10's needs only the core.
  * Same code and seeds give byte-identical files.
  */
 import { readFileSync } from "node:fs";
@@ -26,8 +28,9 @@ import { produceModern } from "./modern";
 import {
   parseStudyArgs,
   reportCheck,
+  runStudyParts,
+  type StudyPart,
   staleFiles,
-  stopOnCourseError,
   trainedLine,
   withSection,
   writeFiles,
@@ -40,8 +43,6 @@ const LESSON = path.join(ROOT, "lessons", "lesson-10-experiments");
 const README = path.join(LESSON, "README.md");
 const MODERN_LESSON = path.join(ROOT, "lessons", "lesson-15-study-again");
 const { check, targetName, isReference, lessons, workers } = parseStudyArgs("experiments", ["10", "15"]);
-/** The lesson whose study is running, for the message when the code under study stops it. */
-let running = lessons[0];
 
 /** Replaces the generated results section of a lesson README. */
 const withResults = (file: string, section: string) =>
@@ -144,37 +145,44 @@ async function main(): Promise<void> {
     targetFolder,
     path.join(ROOT, ".course", "experiments-build", path.basename(targetFolder)),
   );
-  const files = new Map<string, string>();
   let notebook: StudyResults | undefined;
-  if (lessons.includes("10")) {
-    running = "10";
-    const lesson10 = await produce(buildDir, targetFolder, outDirOf("10"));
-    for (const [file, text] of lesson10.files) files.set(file, text);
-    notebook = lesson10.results;
-  }
-  if (lessons.includes("15")) {
-    running = "15";
-    // The notebook's way is lesson 10's runs: this run's, or the committed ones (which lesson 10's --check vouches for).
-    notebook ??= JSON.parse(readFileSync(path.join(LESSON, "results", "results.json"), "utf8")) as StudyResults;
-    const codeFolder = path.relative(ROOT, targetFolder).split(path.sep).join("/");
-    const modern = await produceModern(buildDir, notebook, {
-      outDir: outDirOf("15"),
-      figurePrefix: "results/",
-      codeFolder,
-    });
-    console.log(modern.text);
-    for (const [file, text] of modern.files) files.set(file, text);
-    if (isReference) {
-      const readme = path.join(MODERN_LESSON, "README.md");
-      files.set(readme, withResults(readme, modern.section));
-    }
-  }
+  const parts: StudyPart[] = [
+    {
+      lesson: "10",
+      run: async (files) => {
+        const lesson10 = await produce(buildDir, targetFolder, outDirOf("10"));
+        for (const [file, text] of lesson10.files) files.set(file, text);
+        notebook = lesson10.results;
+      },
+    },
+    {
+      lesson: "15",
+      run: async (files) => {
+        // The notebook's way is lesson 10's runs: this run's, or the committed ones (which lesson 10's --check vouches for).
+        const baseline =
+          notebook ?? (JSON.parse(readFileSync(path.join(LESSON, "results", "results.json"), "utf8")) as StudyResults);
+        const codeFolder = path.relative(ROOT, targetFolder).split(path.sep).join("/");
+        const modern = await produceModern(buildDir, baseline, {
+          outDir: outDirOf("15"),
+          figurePrefix: "results/",
+          codeFolder,
+        });
+        console.log(modern.text);
+        for (const [file, text] of modern.files) files.set(file, text);
+        if (isReference) {
+          const readme = path.join(MODERN_LESSON, "README.md");
+          files.set(readme, withResults(readme, modern.section));
+        }
+      },
+    },
+  ];
+  const files = await runStudyParts(
+    parts.filter((p) => lessons.includes(p.lesson)),
+    "study",
+    isReference || lessons.length === 1,
+  );
   if (check) return reportCheck("experiments", files, staleFiles(files, lessons.map(outDirOf)));
   writeFiles(files);
 }
 
-try {
-  await main();
-} catch (error) {
-  stopOnCourseError(error, "study", running);
-}
+await main();

@@ -12,6 +12,7 @@
  *   npm run measure -- --lesson 12           one lesson only (11, 12 or 13)
  *   npm run measure -- --workers 1           fewer worker threads (default: one per core)
  *
+ * On a learner's code, a lesson whose code is not done yet is skipped, saying why, and the others still run.
  * Everything is deterministic except lesson 12's times and memory, which belong to the machine and the moment.
  * So --check recounts the graph sizes and compares them with the committed cost.json, then checks that the
  * committed figure and section are what that file gives; only a run without --check measures the time again.
@@ -29,8 +30,16 @@ import { useCourseV8Flags } from "../lib/v8-flags";
 import { type CostMeasurement, type CostModules, graphSizes, measureCost } from "./measure-cost";
 import { costSpec, type LogitPoint, logitSpec, oscillationSpec, raceSpec } from "./measure-plots";
 import { costMarkdown, oscillationMarkdown, raceMarkdown } from "./measure-report";
-import { runComparisons } from "./measure-runs";
-import { parseStudyArgs, reportCheck, staleFiles, stopOnCourseError, withSection, writeFiles } from "./outputs";
+import { runComparisons, type Wanted } from "./measure-runs";
+import {
+  parseStudyArgs,
+  reportCheck,
+  runStudyParts,
+  type StudyPart,
+  staleFiles,
+  withSection,
+  writeFiles,
+} from "./outputs";
 import { renderSvg } from "./plots";
 
 const LESSONS: Record<string, string> = {
@@ -74,93 +83,96 @@ function costOf(modules: CostModules, costFile: string, problems: string[]): Cos
   return committed;
 }
 
-/** Every output file, by path, computed without writing anything. */
-async function produce(targetFolder: string, problems: string[]): Promise<Map<string, string>> {
+/** Each asked lesson's part: its output files, by path, computed without writing anything. */
+function parts(targetFolder: string, problems: string[]): StudyPart[] {
   const buildDir = compileTarget(
     targetFolder,
     path.join(ROOT, ".course", "measure-build", path.basename(targetFolder)),
   );
   const load = async <T>(name: string) => (await import(pathToFileURL(path.join(buildDir, `${name}.mjs`)).href)) as T;
   const codeFolder = path.relative(ROOT, targetFolder).split(path.sep).join("/");
-  const files = new Map<string, string>();
+  const figures = isReference ? "results/" : "";
   const outDir = (lesson: string) =>
     isReference
       ? path.join(ROOT, "lessons", LESSONS[lesson], "results")
       : path.join(ROOT, ".course", "measure", path.basename(targetFolder), LESSONS[lesson]);
-  const sections = new Map<string, Map<string, string>>();
-  const addSection = (lesson: string, name: string, markdown: string) => {
-    sections.set(lesson, (sections.get(lesson) ?? new Map()).set(name, markdown));
+  /** A lesson's generated sections: into its README for the reference, else into results.md beside its figures. */
+  const addSections = (files: Map<string, string>, lesson: string, named: Map<string, string>) => {
+    if (!isReference) {
+      files.set(path.join(outDir(lesson), "results.md"), `${[...named.values()].join("\n\n")}\n`);
+      return;
+    }
+    const readme = path.join(ROOT, "lessons", LESSONS[lesson], "README.md");
+    let text = readFileSync(readme, "utf8");
+    // Each section ends with an empty line before its END marker.
+    for (const [name, markdown] of named) text = withSection(text, readme, name, "measure", `${markdown}\n`);
+    files.set(readme, text);
   };
-
-  if (lessons.includes("11")) {
-    const points = logitPoints(await load<typeof Engine>("engine"), await load<typeof Loss>("loss"));
-    files.set(path.join(outDir("11"), "logit.svg"), await renderSvg(logitSpec(points)));
-  }
-
-  if (lessons.includes("12")) {
-    const modules: CostModules = {
-      batches: await load("batches"),
-      data: await load("data"),
-      nn: await load("nn"),
-      random: await load("random"),
-    };
-    const costFile = path.join(outDir("12"), "cost.json");
-    console.log(check ? "Counting the graph of every batch size ..." : "Measuring one update per batch size ...");
-    const cost = costOf(modules, costFile, problems);
-    files.set(costFile, `${JSON.stringify(cost, null, 2)}\n`);
-    files.set(path.join(outDir("12"), "cost.svg"), await renderSvg(costSpec(cost.rows, cost.network)));
-    addSection("12", "cost", costMarkdown(cost, codeFolder, isReference ? "results/" : ""));
-  }
-
-  if (lessons.includes("12") || lessons.includes("13")) {
-    const comparisons = await load<typeof Comparisons>("comparisons");
+  const comparisons = async (wanted: Wanted) => {
+    const module = await load<typeof Comparisons>("comparisons");
     const started = Date.now();
     const measured = await runComparisons(
       path.join(buildDir, "comparisons.mjs"),
-      comparisons,
-      {
-        races: lessons.includes("13"),
-        oscillation: lessons.includes("12"),
-      },
+      module,
+      wanted,
       workers,
       (done, total) => console.log(`  ${done} of ${total} runs done (${((Date.now() - started) / 1000).toFixed(0)} s)`),
     );
-    if (lessons.includes("12")) {
-      const runs = comparisons.OSCILLATION_RUNS.map((spec, i) => ({ spec, points: measured.oscillation[i] }));
-      files.set(
-        path.join(outDir("12"), "oscillation.svg"),
-        await renderSvg(oscillationSpec(runs.map((r) => ({ name: r.spec.name, points: r.points })))),
-      );
-      const analysis = await load<typeof Analysis>("analysis");
-      addSection(
-        "12",
-        "oscillation",
-        oscillationMarkdown(runs, analysis.setbacks, codeFolder, isReference ? "results/" : ""),
-      );
-    }
-    if (lessons.includes("13")) {
-      const { RACERS, RACE_CONFIG } = comparisons;
-      files.set(path.join(outDir("13"), "race.svg"), await renderSvg(raceSpec(measured.races, RACERS, RACE_CONFIG)));
-      addSection(
-        "13",
-        "race",
-        raceMarkdown(measured.races, RACERS, RACE_CONFIG, codeFolder, isReference ? "results/" : ""),
-      );
-    }
-  }
+    return { module, measured };
+  };
 
-  for (const [lesson, named] of sections) {
-    if (isReference) {
-      const readme = path.join(ROOT, "lessons", LESSONS[lesson], "README.md");
-      let text = readFileSync(readme, "utf8");
-      // Each section ends with an empty line before its END marker.
-      for (const [name, markdown] of named) text = withSection(text, readme, name, "measure", `${markdown}\n`);
-      files.set(readme, text);
-    } else {
-      files.set(path.join(outDir(lesson), "results.md"), `${[...named.values()].join("\n\n")}\n`);
-    }
-  }
-  return files;
+  const all: StudyPart[] = [
+    {
+      lesson: "11",
+      run: async (files) => {
+        const points = logitPoints(await load<typeof Engine>("engine"), await load<typeof Loss>("loss"));
+        files.set(path.join(outDir("11"), "logit.svg"), await renderSvg(logitSpec(points)));
+      },
+    },
+    {
+      lesson: "12",
+      run: async (files) => {
+        const modules: CostModules = {
+          batches: await load("batches"),
+          data: await load("data"),
+          nn: await load("nn"),
+          random: await load("random"),
+        };
+        const costFile = path.join(outDir("12"), "cost.json");
+        console.log(check ? "Counting the graph of every batch size ..." : "Measuring one update per batch size ...");
+        const cost = costOf(modules, costFile, problems);
+        files.set(costFile, `${JSON.stringify(cost, null, 2)}\n`);
+        files.set(path.join(outDir("12"), "cost.svg"), await renderSvg(costSpec(cost.rows, cost.network)));
+
+        const { module, measured } = await comparisons({ races: false, oscillation: true });
+        const runs = module.OSCILLATION_RUNS.map((spec, i) => ({ spec, points: measured.oscillation[i] }));
+        files.set(
+          path.join(outDir("12"), "oscillation.svg"),
+          await renderSvg(oscillationSpec(runs.map((r) => ({ name: r.spec.name, points: r.points })))),
+        );
+        const analysis = await load<typeof Analysis>("analysis");
+        const named = new Map([
+          ["cost", costMarkdown(cost, codeFolder, figures)],
+          ["oscillation", oscillationMarkdown(runs, analysis.setbacks, codeFolder, figures)],
+        ]);
+        addSections(files, "12", named);
+      },
+    },
+    {
+      lesson: "13",
+      run: async (files) => {
+        const { module, measured } = await comparisons({ races: true, oscillation: false });
+        const { RACERS, RACE_CONFIG } = module;
+        files.set(path.join(outDir("13"), "race.svg"), await renderSvg(raceSpec(measured.races, RACERS, RACE_CONFIG)));
+        addSections(
+          files,
+          "13",
+          new Map([["race", raceMarkdown(measured.races, RACERS, RACE_CONFIG, codeFolder, figures)]]),
+        );
+      },
+    },
+  ];
+  return all.filter((part) => lessons.includes(part.lesson));
 }
 
 async function main(): Promise<void> {
@@ -170,7 +182,7 @@ async function main(): Promise<void> {
     `Measuring lesson${lessons.length > 1 ? "s" : ""} ${lessons.join(", ")} with the code in ${targetName}/ ...`,
   );
   const problems: string[] = [];
-  const files = await produce(targetFolder, problems);
+  const files = await runStudyParts(parts(targetFolder, problems), "measurement", isReference || lessons.length === 1);
   if (check) return reportCheck("measure", files, [...problems, ...staleFiles(files, [])]);
   writeFiles(files);
   if (!isReference) {
@@ -178,8 +190,4 @@ async function main(): Promise<void> {
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  stopOnCourseError(error, "measurement", lessons.at(-1) ?? "13");
-}
+await main();

@@ -113,18 +113,70 @@ export function writeFiles(files: Map<string, string>): void {
   console.log(`\nWrote ${[...files.keys()].map(shown).join(", ")}.`);
 }
 
+/** Why the code under study stopped a run (a stub not written yet, or code that throws); undefined for any other error. */
+function courseErrorReason(error: unknown): string | undefined {
+  if (error instanceof TaskError) return `${error.task} threw\n  ${error.reason}`;
+  if (error instanceof Error && stubbedLesson(error.message)) return error.message;
+  return undefined;
+}
+
+/** What to do about a lesson whose code stopped the run. */
+const finishFirst = (lesson: string) =>
+  `Finish lessons 01 to ${lesson} first (npx vitest lesson-${lesson} and the lessons before it), then run it again.`;
+
 /**
  * The friendly end of a run stopped by the code under study (a stub not written yet, or code that throws): what
  * happened and which lessons to finish, then exit 1. Any other error is a bug of the tool: it goes on up.
  */
-export function stopOnCourseError(error: unknown, what: string, lastLesson: string): never {
-  if (!(error instanceof TaskError) && !(error instanceof Error && stubbedLesson(error.message))) throw error;
-  const reason = error instanceof TaskError ? `${error.task} threw\n  ${error.reason}` : error.message;
-  console.error(
-    `\nThe ${what} stopped: ${reason}\nFinish lessons 01 to ${lastLesson} first (npx vitest lesson-${lastLesson} ` +
-      "and the lessons before it), then run it again.",
-  );
+function stopOnCourseError(error: unknown, what: string, lastLesson: string): never {
+  const reason = courseErrorReason(error);
+  if (reason === undefined) throw error;
+  console.error(`\nThe ${what} stopped: ${reason}\n${finishFirst(lastLesson)}`);
   process.exit(1);
+}
+
+/** One lesson's share of a study command: it adds its output files (by path) to the map it is given. */
+export interface StudyPart {
+  lesson: string;
+  run: (files: Map<string, string>) => Promise<void>;
+}
+
+/**
+ * Runs the lessons' parts of a study command in order, into one map of output files. A command covers several
+ * lessons, and a learner runs it once the first of them is done: a part that the learner's code stops (a stub not
+ * written yet, or code that throws) is skipped, saying why, and the others still run, so an unfinished later
+ * lesson never blocks an earlier one. With `strict` (the reference code, or one lesson asked for), the first stop
+ * ends the command as before. Returns the files of the parts that ran; exits with 1 when none could.
+ */
+export async function runStudyParts(parts: StudyPart[], what: string, strict: boolean): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const skipped: string[] = [];
+  for (const part of parts) {
+    const own = new Map<string, string>();
+    try {
+      await part.run(own);
+    } catch (error) {
+      const reason = courseErrorReason(error);
+      if (strict || reason === undefined) stopOnCourseError(error, what, part.lesson);
+      console.log(`\nSkipped lesson ${part.lesson}'s ${what}: ${reason}`);
+      skipped.push(part.lesson);
+      continue;
+    }
+    for (const [file, text] of own) files.set(file, text);
+  }
+  if (skipped.length === parts.length) {
+    console.error(`\nThe ${what} could not run any lesson's part. ${finishFirst(parts[0].lesson)}`);
+    process.exit(1);
+  }
+  if (skipped.length > 0) {
+    const which = skipped.map((l) => `lesson ${l}`).join(" and ");
+    const ran = parts.filter((p) => !skipped.includes(p.lesson)).map((p) => `lesson ${p.lesson}`);
+    console.log(
+      `\nRan ${ran.join(" and ")}; skipped ${which}, whose code is not done yet (above: where it stopped). ` +
+        `Once it is, run this again, or only that part: --lesson ${skipped[0]}.`,
+    );
+  }
+  return files;
 }
 
 /** "Trained 25 runs in 5.2 s (14.5 s of CPU time so far, all threads)." since `started` (a Date.now()). */
