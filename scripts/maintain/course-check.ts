@@ -5,8 +5,10 @@
  *   2. Against solutions/, every lesson test passes.
  *   3. Against the starter, every lesson test fails.
  *   4. With only lesson N stubbed, every lesson-N test fails and every test of the lessons before N passes.
- * And the committed pictures (lessons/<lesson>/figures/*.svg) are what `npm run figures` draws now, and every
- * lesson's hints.md has a part for each of its describe blocks, so that a hint is there for any failing test.
+ * And the committed pictures (lessons/<lesson>/figures/*.svg) are what `npm run figures` draws now, every
+ * lesson's hints.md has a part for each of its describe blocks, so that a hint is there for any failing test, and
+ * every command a lesson's text tells the learner to run works on a copy solved up to that lesson
+ * (lesson-commands.ts).
  * (Invariant 5, the README code blocks, is checked by `npm test`: tests/readme-code-blocks.test.ts.)
  */
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -17,6 +19,7 @@ import { MarkerError } from "../lib/regions";
 import { courseFileNames, generateStarter, SRC, writeCourseFiles } from "../lib/starter";
 import { ROOT } from "../lib/target";
 import { pool, type RunOutcome, runTests, type TestResult } from "../lib/vitest";
+import { courseSolvedUpTo, lessonCommands, runLessonCommand, runsLearnerCode } from "./lesson-commands";
 import { generateFigures, staleFigures } from "./lesson-figures";
 
 const SCRATCH = path.join(ROOT, ".course", "check");
@@ -58,6 +61,35 @@ function expectRan(outcome: RunOutcome, what: string): TestResult[] {
     problems.push(`${what}: vitest ran no tests.\n${outcome.output.slice(-2000)}`);
   }
   return outcome.results;
+}
+
+/** Each lesson's commands that run the learner's code, on a copy of the course solved up to that lesson. */
+async function checkLessonCommands(): Promise<void> {
+  const started = Date.now();
+  const rows = await pool(
+    lessons.map((lesson) => async () => {
+      const text = readFileSync(path.join(ROOT, lesson.readme), "utf8");
+      const commands = lessonCommands(text, lesson.readme).filter((c) => runsLearnerCode(c.command));
+      if (commands.length === 0) return `ok  ${lesson.id}  no commands on the learner's code`;
+      const copy = path.join(SCRATCH, `commands-${lesson.id}`);
+      courseSolvedUpTo(copy, lesson.number, lessons);
+      const ran: string[] = [];
+      let bad = false;
+      for (const { command, where } of commands) {
+        const outcome = await runLessonCommand(command, copy);
+        ran.push(`${command} (${outcome.seconds.toFixed(0)} s)`);
+        if (outcome.ok) continue;
+        bad = true;
+        problems.push(
+          `${lesson.id}: "${command}" (${where}) fails on a copy solved up to ${lesson.id}:\n${outcome.output.trim()}`,
+        );
+      }
+      return `${bad ? "BAD" : "ok "} ${lesson.id}  on a copy solved up to it: ${ran.join(", ")}`;
+    }),
+    2,
+  );
+  console.log(`\nThe commands of each lesson text that run the learner's code:\n${rows.join("\n")}`);
+  console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 async function main(): Promise<void> {
@@ -126,6 +158,7 @@ async function main(): Promise<void> {
 
   console.log(rows.join("\n"));
   console.log(`(${onIsolated.length + 2} test runs in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  await checkLessonCommands();
   rmSync(SCRATCH, { recursive: true, force: true });
   if (problems.length > 0) {
     console.error(`\ncourse:check found ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
