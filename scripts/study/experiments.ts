@@ -21,9 +21,11 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import cliProgress from "cli-progress";
 import type * as Study from "../../solutions/study";
+import type { ClaimResult } from "../../solutions/study";
 import { compileTarget } from "../lib/compile-target";
 import { ROOT, resolveTarget } from "../lib/target";
 import { useCourseV8Flags } from "../lib/v8-flags";
+import { compareWithReference, comparisonText } from "./compare-reference";
 import { produceModern } from "./modern";
 import {
   parseStudyArgs,
@@ -128,6 +130,16 @@ async function produce(
   return { files, results };
 }
 
+/** Prints how the claims of a learner's study compare with the reference's, committed in `lesson`'s results. */
+function compare(claims: ClaimResult[], lesson: string, section: string): void {
+  const file = path.join(lesson, "results", "results.json");
+  const reference = (JSON.parse(readFileSync(file, "utf8")) as { claims: ClaimResult[] }).claims;
+  const readme = path.relative(ROOT, path.join(lesson, "README.md"));
+  console.log(
+    `\n${comparisonText(compareWithReference(claims, reference), path.relative(ROOT, file), section, readme)}`,
+  );
+}
+
 async function main(): Promise<void> {
   useCourseV8Flags();
   const targetFolder = resolveTarget(targetName);
@@ -153,6 +165,7 @@ async function main(): Promise<void> {
         const lesson10 = await produce(buildDir, targetFolder, outDirOf("10"));
         for (const [file, text] of lesson10.files) files.set(file, text);
         notebook = lesson10.results;
+        if (!isReference) compare(lesson10.results.claims, LESSON, "Why correct code can give other numbers");
       },
     },
     {
@@ -169,6 +182,7 @@ async function main(): Promise<void> {
         });
         console.log(modern.text);
         for (const [file, text] of modern.files) files.set(file, text);
+        if (!isReference) compare(modern.claims, MODERN_LESSON, "Run the study");
         if (isReference) {
           const readme = path.join(MODERN_LESSON, "README.md");
           files.set(readme, withResults(readme, modern.section));

@@ -7,6 +7,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as ModernStudy from "../../solutions/modern-study";
 import type * as Study from "../../solutions/study";
+import type { ClaimResult } from "../../solutions/study";
 import { byEpochSpec, byUpdateSpec } from "./modern-plots";
 import { MODERN_FIGURES, type ModernResults, modernMarkdown, modernText } from "./modern-report";
 import { trainedLine } from "./outputs";
@@ -20,6 +21,8 @@ export interface ModernOutputs {
   section: string;
   /** The results as plain text, for the terminal. */
   text: string;
+  /** The claims, as judged on this run. */
+  claims: ClaimResult[];
 }
 
 /**
@@ -79,5 +82,6 @@ export async function produceModern(
     files,
     section: modernMarkdown(results, bySeed, figurePrefix, codeFolder),
     text: modernText(results, bySeed),
+    claims: results.claims,
   };
 }

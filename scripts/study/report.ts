@@ -34,7 +34,7 @@ export function formatLr(lr: number): string {
 
 export const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
 
-function formatValue(x: number, unit: Unit): string {
+export function formatValue(x: number, unit: Unit): string {
   switch (unit) {
     case "points":
       return `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}`;
