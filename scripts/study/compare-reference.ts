@@ -44,7 +44,12 @@ export function compareWithReference(mine: ClaimResult[], reference: ClaimResult
         largestShift = shift;
         const shown = (x: { mean: number; sd: number }) =>
           `${formatValue(x.mean, m.unit)} ± ${formatValue(x.sd, m.unit).replace(/^[+−]/, "")}`;
-        largest = { claim: ref.id.replace(/^claim(\d)/, "claim $1"), label: m.label, mine: shown(o), reference: shown(m) };
+        largest = {
+          claim: ref.id.replace(/^claim(\d)/, "claim $1"),
+          label: m.label,
+          mine: shown(o),
+          reference: shown(m),
+        };
       }
     }
   }
