@@ -40,6 +40,17 @@ describe("compareWithReference", () => {
     );
   });
 
+  it("compares a measurement that no seed could make (no mean: null in results.json, NaN in a fresh run)", () => {
+    const none = { label: "updates to reach", unit: "updates" as const, perSeed: [], mean: Number.NaN, sd: Number.NaN };
+    const withNone = (mean: number | null) => {
+      const claims = copy();
+      claims[0].measurements.push({ ...none, mean: mean as number, sd: mean as number });
+      return claims;
+    };
+    expect(compareWithReference(withNone(Number.NaN), withNone(null))).toMatchObject({ identical: true });
+    expect(compareWithReference(withNone(5), withNone(null))).toMatchObject({ identical: false, differing: 2 });
+  });
+
   it("names a claim whose verdict changed, and says that is no rounding", () => {
     const flipped = copy();
     flipped[3].verdict = flipped[3].verdict === "reproduced" ? "not reproduced" : "reproduced";

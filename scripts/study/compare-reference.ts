@@ -20,7 +20,9 @@ export interface Comparison {
   largest?: { claim: string; label: string; mine: string; reference: string };
 }
 
-const stored = (x: number) => Number(x.toPrecision(6));
+/** A number as results.json keeps it; a measurement no seed could make has no mean (null in the file, NaN here). */
+const stored = (x: number | null | undefined) =>
+  typeof x === "number" && Number.isFinite(x) ? Number(x.toPrecision(6)) : "none";
 
 export function compareWithReference(mine: ClaimResult[], reference: ClaimResult[]): Comparison {
   const verdicts: Comparison["verdicts"] = [];
@@ -37,9 +39,10 @@ export function compareWithReference(mine: ClaimResult[], reference: ClaimResult
       if (!o) continue;
       const numbers = [m.mean, m.sd, ...m.perSeed];
       const ours = [o.mean, o.sd, ...o.perSeed];
-      compared += numbers.length;
-      differing += numbers.filter((x, i) => stored(x) !== stored(ours[i] ?? Number.NaN)).length;
-      const shift = Math.abs(o.mean - m.mean) / Math.max(m.sd, Math.abs(m.mean) * 1e-3, 1e-12);
+      compared += Math.max(numbers.length, ours.length);
+      differing += numbers.filter((x, i) => stored(x) !== stored(ours[i])).length;
+      const measured = [o.mean, m.mean, m.sd].every((x) => typeof x === "number" && Number.isFinite(x));
+      const shift = measured ? Math.abs(o.mean - m.mean) / Math.max(m.sd, Math.abs(m.mean) * 1e-3, 1e-12) : 0;
       if (shift > largestShift) {
         largestShift = shift;
         const shown = (x: { mean: number; sd: number }) =>
