@@ -2,6 +2,7 @@
 export * from "./analysis";
 export * from "./batches";
 export * from "./data";
+export * from "./digits";
 export * from "./draw";
 export * from "./engine";
 export * from "./gradcheck";

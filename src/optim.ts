@@ -121,7 +121,8 @@ export interface AdamOptions {
 
 /** Momentum and RMSprop together, with the bias of their zero start corrected (PyTorch's `Adam`). */
 export class Adam extends Optimizer {
-  readonly lr: number;
+  /** The learning rate; a schedule may change it between steps (PyTorch's schedulers set the same number). */
+  lr: number;
   readonly betas: [number, number];
   readonly eps: number;
   /** m: one running mean of the gradients per parameter, 0 before the first step (PyTorch's `exp_avg`). */

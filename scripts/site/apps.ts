@@ -1,6 +1,6 @@
 /**
- * The site's interactive pages: the training playground and the backprop stepper. They run the course's own
- * code in the browser, with no bundler:
+ * The site's interactive pages: the training playground, the backprop stepper and the handwriting page. They run
+ * the course's own code in the browser, with no bundler:
  *
  *   assets/course/*.mjs   the target (solutions/, or a learner's src/) compiled module by module by TypeScript
  *                         (lib/compile-target.ts): plain ES modules with relative imports, loaded as they are
@@ -16,6 +16,8 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { compileModule, compileTarget } from "../lib/compile-target";
 import { type Lesson, shortTitle } from "../lib/lessons";
+import { buildHandwritingModel } from "./handwriting/model";
+import { handwritingBody } from "./handwriting/page";
 import { escapeHtml } from "./highlight";
 import { APP_PAGES, page, relativeHref, writePage } from "./page-shell";
 import { playgroundBody } from "./playground/page";
@@ -27,6 +29,7 @@ const JS_DIR = "assets/js";
 const ENTRIES = {
   playground: ["site/playground/main.ts", "site/playground/worker.ts"],
   stepper: ["site/stepper/main.ts"],
+  handwriting: ["site/handwriting/main.ts"],
 };
 
 /**
@@ -91,7 +94,15 @@ export function buildApps({ root, out, target, lessons, courseTitle }: AppOption
       }),
     ),
     write("stepper", stepperBody({ target: targetName })),
+    writeHandwriting(),
   ];
+
+  /** The handwriting page, with the network the target's code trains (lesson 17), when the target has that lesson. */
+  function writeHandwriting() {
+    const page = write("handwriting", handwritingBody({ target: targetName }));
+    buildHandwritingModel(target, path.join(out, COURSE_DIR), path.join(out, path.dirname(page.file), "model.json"));
+    return page;
+  }
 }
 
 /** Whether the course code in `target` has `file` exporting `name` (the bonus lessons' parts are optional). */

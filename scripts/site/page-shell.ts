@@ -19,6 +19,13 @@ export const APP_PAGES = {
     nav: "Backprop stepper",
     summary: "see an expression as a graph and run backward() through it one node at a time.",
   },
+  handwriting: {
+    file: "handwriting/index.html",
+    doc: "docs/handwriting.md",
+    title: "Read my handwriting",
+    nav: "Handwriting",
+    summary: "draw a digit and watch lesson 17's network read it, trained and run by the course's code.",
+  },
 } as const;
 
 export function relativeHref(fromPage: string, to: string): string {

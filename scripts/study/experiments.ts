@@ -4,11 +4,12 @@
  * lessons/lesson-10-experiments/results/: results.json, the SVG figures and results.md, and the same section
  * into the lesson README between its `<!-- BEGIN results ... -->` and `<!-- END results -->` markers.
  * Then lesson 15's study (modern.ts): the same five models the modern way, against lesson 10's runs, into
- * lessons/lesson-15-study-again/ likewise.
+ * lessons/lesson-15-study-again/ likewise; then lesson 17's (digits.ts): MNIST on three seeds, into
+ * lessons/lesson-17-mnist/, whose --check also fails when the median test accuracy misses the lesson's target.
  *
  *   npm run experiments                     the reference code (solutions/), writes both lessons' results
  *   npm run experiments -- --check          regenerates in memory; fails if the committed results differ
- *   npm run experiments -- --lesson 15      one lesson only (10 or 15); 15 alone uses lesson 10's committed runs
+ *   npm run experiments -- --lesson 15      one lesson only (10, 15 or 17); 15 alone uses lesson 10's committed runs
  *   npm run experiments -- --target src     your own code; writes to .course/experiments/src/ instead
  *   npm run experiments -- --workers 1      fewer worker threads (default: one per core)
  *
@@ -26,6 +27,7 @@ import { compileTarget } from "../lib/compile-target";
 import { ROOT, resolveTarget } from "../lib/target";
 import { useCourseV8Flags } from "../lib/v8-flags";
 import { compareWithReference, comparisonText } from "./compare-reference";
+import { produceDigits } from "./digits";
 import { produceModern } from "./modern";
 import {
   parseStudyArgs,
@@ -44,7 +46,9 @@ import { runStudyInWorkers } from "./runner";
 const LESSON = path.join(ROOT, "lessons", "lesson-10-experiments");
 const README = path.join(LESSON, "README.md");
 const MODERN_LESSON = path.join(ROOT, "lessons", "lesson-15-study-again");
-const { check, targetName, isReference, lessons, workers } = parseStudyArgs("experiments", ["10", "15"]);
+const DIGITS_LESSON = path.join(ROOT, "lessons", "lesson-17-mnist");
+const LESSON_FOLDERS: Record<string, string> = { "10": LESSON, "15": MODERN_LESSON, "17": DIGITS_LESSON };
+const { check, targetName, isReference, lessons, workers } = parseStudyArgs("experiments", ["10", "15", "17"]);
 
 /** Replaces the generated results section of a lesson README. */
 const withResults = (file: string, section: string) =>
@@ -145,19 +149,21 @@ async function main(): Promise<void> {
   const targetFolder = resolveTarget(targetName);
   const outDirOf = (lesson: string) =>
     isReference
-      ? path.join(lesson === "10" ? LESSON : MODERN_LESSON, "results")
+      ? path.join(LESSON_FOLDERS[lesson], "results")
       : path.join(
           ROOT,
           ".course",
           "experiments",
           path.basename(targetFolder),
-          ...(lesson === "10" ? [] : ["lesson-15"]),
+          ...(lesson === "10" ? [] : [`lesson-${lesson}`]),
         );
   const buildDir = compileTarget(
     targetFolder,
     path.join(ROOT, ".course", "experiments-build", path.basename(targetFolder)),
   );
   let notebook: StudyResults | undefined;
+  /** Targets the study measured and missed (lesson 17's accuracy): --check fails on them, a plain run says so. */
+  const missed: string[] = [];
   const parts: StudyPart[] = [
     {
       lesson: "10",
@@ -189,14 +195,40 @@ async function main(): Promise<void> {
         }
       },
     },
+    {
+      lesson: "17",
+      run: async (files) => {
+        const codeFolder = path.relative(ROOT, targetFolder).split(path.sep).join("/");
+        const digits = await produceDigits(buildDir, {
+          outDir: outDirOf("17"),
+          figurePrefix: "results/",
+          codeFolder,
+          workers,
+        });
+        console.log(`\n${digits.text}`);
+        for (const [file, text] of digits.files) files.set(file, text);
+        if (isReference) {
+          const readme = path.join(DIGITS_LESSON, "README.md");
+          files.set(readme, withResults(readme, digits.section));
+        }
+        const { medianTestAccuracy, recipe, targetMet } = digits.results;
+        if (!targetMet) {
+          missed.push(
+            `lesson 17's median test accuracy is ${(100 * medianTestAccuracy).toFixed(2)} %, below its target of ` +
+              `${100 * recipe.targetAccuracy} %`,
+          );
+        }
+      },
+    },
   ];
   const files = await runStudyParts(
     parts.filter((p) => lessons.includes(p.lesson)),
     "study",
     isReference || lessons.length === 1,
   );
-  if (check) return reportCheck("experiments", files, staleFiles(files, lessons.map(outDirOf)));
+  if (check) return reportCheck("experiments", files, [...staleFiles(files, lessons.map(outDirOf)), ...missed]);
   writeFiles(files);
+  for (const problem of missed) console.error(`\nNote: ${problem}.`);
 }
 
 await main();
