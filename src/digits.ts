@@ -5,14 +5,16 @@
  *
  *     const model = new MLP(784, [128, 10], { rng: new Random(seed) });
  *     scaledInit(model, new Random(seed));
- *     trainDigits(model, { train, test, epochs: 10, batchSize: 64, seed, optimizer: new Adam(entries(model.parameters())) });
+ *     const optimizer = new Adam(entries(model.parameters()), { lr: 0.003 });
+ *     trainDigits(model, { train, test, epochs: 12, batchSize: 64, seed, maxShift: 2, optimizer });
+ *
+ * `trainRecipe` (provided, at the end) does exactly that, and lowers the learning rate after every epoch.
  *
  * Lesson 17.
  */
 import { miniBatches, type Updater } from "./batches";
 import { CLASSES, type Digits, digitBatch, PIXELS } from "./mnist";
 import { Adam } from "./optim";
-
 import { Random } from "./random";
 import { argmax, crossEntropy } from "./softmax";
 import type { Tensor } from "./tensor";

@@ -18,7 +18,8 @@ type SoftmaxModule = typeof import("../../solutions/softmax");
 type TensorNnModule = typeof import("../../solutions/tensor-nn");
 type RandomModule = typeof import("../../solutions/random");
 type TensorModule = typeof import("../../solutions/tensor");
-type Batch = { x: Float64Array; labels: number[] };
+/** One step's batch: 64 images of 784 pixels in [0, 1], row after row, and their labels. */
+export type Batch = { x: Float64Array; labels: number[] };
 
 export const MNIST_STEP = { sizes: [784, 128, 10], batchSize: 64, batches: 10, lr: 0.1 } as const;
 
@@ -47,7 +48,7 @@ export interface MnistStepReport {
 }
 
 /** The batches every row trains on: the first 640 training digits, in order, as packed float rows. */
-function stepBatches(mnist: MnistModule, train: Digits): Batch[] {
+export function stepBatches(mnist: MnistModule, train: Digits): Batch[] {
   const { batchSize, batches } = MNIST_STEP;
   return Array.from({ length: batches }, (_, b) => {
     const { x, labels } = mnist.digitBatch(
@@ -69,7 +70,9 @@ function startWeights(random: RandomModule): number[][] {
 function tensorEngineRow(modules: MnistBenchModules, batches: Batch[], start: number[][]): MnistStepRow {
   const [nin, hidden, nout] = MNIST_STEP.sizes;
   const model = new modules.tensorNn.MLP(nin, [hidden, nout], { init: "zeros" });
-  model.parameters().forEach((p, i) => p.data.set(start[i]));
+  model.parameters().forEach((p, i) => {
+    p.data.set(start[i]);
+  });
   return {
     name: "tensor engine (lesson 14) + crossEntropy (lesson 16)",
     epoch() {
@@ -163,7 +166,12 @@ export function mnistStep(setup: {
     timed.push({ row, micros, cpu });
   };
   return {
-    /** The course's rows: lesson 14's engine with lesson 16's loss (lesson 18 adds its own here). */
+    /** What every row starts from and trains on, for rows made elsewhere (lesson 18's). */
+    batches,
+    start,
+    /** Times one more row, made from `batches` and `start`, before TensorFlow.js is loaded. */
+    time,
+    /** The course's own row: lesson 14's engine with lesson 16's loss. */
     timeEngines(): void {
       try {
         time(tensorEngineRow(modules, batches, start));
