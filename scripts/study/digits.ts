@@ -122,7 +122,7 @@ export async function produceDigits(
   );
   const started = Date.now();
   let epochsDone = 0;
-  const results = await runDigitTasks(path.join(buildDir, "digits.mjs"), data, tasks, {
+  const { results, cached } = await runDigitTasks(path.join(buildDir, "digits.mjs"), data, tasks, {
     workers,
     onEpoch: (key) => {
       epochsDone += 1;
@@ -213,6 +213,9 @@ export async function produceDigits(
   const text = [
     digitsText(digitResults),
     "",
+    ...(cached
+      ? [`The runs were read back from ${cached}: the same code trained them before, these are its times.`]
+      : []),
     `Training times (wall clock, ${workers ?? "one worker per core"}${workers ? " worker(s)" : ""}; the target is ${recipe.targetSeconds} s per seed on an idle 2-core machine, one run per core):`,
     ...seconds,
     `  the uniform start, ${UNIFORM_EPOCHS} epochs: ${uniform.seconds.toFixed(1)} s; everything: ${wall.toFixed(1)} s`,
