@@ -17,7 +17,7 @@ import { CLASSES, type Digits, digitBatch, PIXELS } from "./mnist";
 import { Adam } from "./optim";
 import { Random } from "./random";
 import { argmax, crossEntropy } from "./softmax";
-import type { Tensor } from "./tensor";
+import { Tensor } from "./tensor";
 import { entries, MLP } from "./tensor-nn";
 import type { Evaluation } from "./train";
 
