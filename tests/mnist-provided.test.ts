@@ -7,10 +7,13 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { loadMnist, readBundle } from "../scripts/lib/mnist";
+import { MNIST_RECIPE, scaledInit, trainDigits, trainRecipe } from "../solutions/digits";
 import { CLASSES, digitBatch, IMAGE_SIDE, PIXELS, pickDigits, SPLIT_SEED, splitDigits } from "../solutions/mnist";
+import { Adam } from "../solutions/optim";
 import { Random } from "../solutions/random";
 import { classAccuracy, crossEntropy, oneHot } from "../solutions/softmax";
 import { Tensor } from "../solutions/tensor";
+import { entries, MLP } from "../solutions/tensor-nn";
 
 describe("loadMnist: the mnist package's digits", () => {
   const all = loadMnist();
@@ -138,5 +141,50 @@ describe("the label checks of lesson 16", () => {
     expect(() => oneHot([0], 0)).toThrow(/at least 1, got 0/);
     expect(() => oneHot([0, 3], 3)).toThrow(/label 1 is 3, but the classes are the whole numbers 0 to 2/);
     expect(() => crossEntropy([[1]] as unknown as Tensor, [0])).toThrow(TypeError);
+  });
+});
+
+describe("lesson 17's recipe (trainRecipe)", () => {
+  const all = loadMnist();
+  const data = {
+    train: pickDigits(all, [0, 1500, 3000, 4500, 6000, 7500, 9000, 9999]),
+    test: pickDigits(all, [2, 5002]),
+  };
+
+  test("trains MNIST_RECIPE's 784-128-10 network from the chosen start, one history row per epoch", () => {
+    const scaled = trainRecipe(1, data, { epochs: 2 });
+    expect(scaled.model.layers.map((l) => l.weight.shape)).toEqual([
+      [784, MNIST_RECIPE.hidden],
+      [MNIST_RECIPE.hidden, 10],
+    ]);
+    expect(scaled.history.map((row) => row.epoch)).toEqual([1, 2]);
+    const uniform = trainRecipe(1, data, { epochs: 1, init: "uniform" });
+    const largest = (run: typeof scaled) => Math.max(...Array.from(run.model.layers[0].weight.data, Math.abs));
+    expect(largest(uniform), "lesson 05's start: weights up to 1").toBeGreaterThan(0.5);
+    expect(largest(scaled), "the scaled start, after two epochs of small steps").toBeLessThan(0.5);
+  });
+
+  test("is the recipe's own settings around trainDigits, lowering Adam's learning rate along half a cosine", () => {
+    const byHand = (schedule: boolean) => {
+      const model = new MLP(784, [MNIST_RECIPE.hidden, 10], { rng: new Random(2) });
+      scaledInit(model, new Random(2));
+      const optimizer = new Adam(entries(model.parameters()), { lr: MNIST_RECIPE.lr });
+      const { batchSize, maxShift } = MNIST_RECIPE;
+      trainDigits(model, {
+        ...data,
+        epochs: 3,
+        batchSize,
+        seed: 2,
+        maxShift,
+        optimizer,
+        onEpoch: (row) => {
+          if (schedule) optimizer.lr = MNIST_RECIPE.lr * 0.5 * (1 + Math.cos((Math.PI * row.epoch) / 3));
+        },
+      });
+      return Array.from(model.layers[1].bias.data);
+    };
+    const recipe = Array.from(trainRecipe(2, data, { epochs: 3 }).model.layers[1].bias.data);
+    expect(recipe).toEqual(byHand(true));
+    expect(recipe, "(without the schedule the weights differ)").not.toEqual(byHand(false));
   });
 });
