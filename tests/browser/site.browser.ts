@@ -56,6 +56,7 @@ test("the site builds with no broken link, missing image or unreadable formula",
     ...listLessons().map((lesson) => `${lesson.folder}/index.html`),
     "playground/index.html",
     "stepper/index.html",
+    "handwriting/index.html",
   ]);
 });
 
