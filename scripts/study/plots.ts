@@ -29,10 +29,23 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   try {
     // Two decimals of a pixel are plenty; vega writes fifteen, which only makes the files large.
     const svg = (await view.toSVG()).replace(/(\d\.\d\d)\d+/g, "$1");
-    return `${svg}\n`;
+    return `${numberClipsFromOne(svg)}\n`;
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * Vega names its clip paths clip1, clip2, ... from a counter that lives as long as the process, so the same figure
+ * drawn after other figures would get other names, and `--check` would call it stale. Each figure gets its own names,
+ * counted from 1 in order of appearance (a figure is shown as an image, so its names only need to be unique in it).
+ */
+export function numberClipsFromOne(svg: string): string {
+  const names = new Map<string, string>();
+  return svg.replace(/\bclip(\d+)\b/g, (name) => {
+    if (!names.has(name)) names.set(name, `clip${names.size + 1}`);
+    return names.get(name) as string;
+  });
 }
 
 interface CurvePoint {
