@@ -30,9 +30,16 @@ const { train: allTrain, test: allTest } = splitDigits(loadMnist());
 /** The first few hundred digits of the course's split: enough to learn something, small enough for seconds. */
 const TRAIN = pickDigits(allTrain, [...Array(320).keys()]);
 const TEST = pickDigits(allTest, [...Array(200).keys()]);
+/**
+ * Fewer still, for the tests of the training loop's order of things. Mutation testing runs these tests on
+ * instrumented code, about fifty times slower than plain: every multiply-add counts there.
+ */
+const FEW = pickDigits(allTrain, [...Array(96).keys()]);
 
 /** A small network for 28 × 28 images: 784 inputs, 12 hidden units, 10 logits. */
 const small = (seed: number) => new MLP(784, [12, 10], { rng: new Random(seed) });
+/** Smaller still, for the training loop's tests, which compare weights, not what was learnt. */
+const tiny = (seed: number) => new MLP(784, [4, 10], { rng: new Random(seed) });
 const weights = (model: MLP) => model.parameters().flatMap((p) => Array.from(p.data));
 /** Plain SGD on an MLP, as an optimizer. */
 const sgd = (model: MLP, lr: number): Updater => ({ zeroGrad: () => model.zeroGrad(), step: () => model.update(lr) });
@@ -129,14 +136,14 @@ describe("confusionMatrix(predicted, labels)", () => {
 
 describe("predictDigits and evaluateDigits", () => {
   test("predictDigits gives the argmax of every image's logits, in order", () => {
-    const model = small(1);
+    const model = tiny(1);
     const got = predictDigits(model, TEST);
     expect(got).toHaveLength(TEST.count);
     expect(got, "the column of each row's largest logit").toEqual(byHand(model, TEST).predicted);
   });
 
   test("evaluateDigits gives the mean cross-entropy and the accuracy over every image", () => {
-    const model = small(2);
+    const model = tiny(2);
     const { loss, predicted } = byHand(model, TEST);
     const accuracy = predicted.filter((digit, i) => digit === TEST.labels[i]).length / TEST.count;
     const got = evaluateDigits(model, TEST);
@@ -175,7 +182,7 @@ describe("predictDigits and evaluateDigits", () => {
   });
 
   test("only measures: no weight and no grad changes", () => {
-    const model = small(5);
+    const model = tiny(5);
     const before = weights(model);
     evaluateDigits(model, TEST);
     predictDigits(model, TEST);
@@ -203,7 +210,7 @@ describe("digitStep(model, batch, optimizer)", () => {
   });
 
   test("returns the batch's loss and accuracy, measured before the update", () => {
-    const model = small(7);
+    const model = tiny(7);
     const positions = [...Array(64).keys()];
     const batch = digitBatch(TRAIN, positions);
     const before = byHand(model, pickDigits(TRAIN, positions));
@@ -247,10 +254,10 @@ describe("digitStep(model, batch, optimizer)", () => {
 
 describe("trainDigits(model, options)", () => {
   const options = (model: MLP, extra: object = {}) => ({
-    train: TRAIN,
+    train: FEW,
     test: TEST,
     epochs: 2,
-    batchSize: 64,
+    batchSize: 32,
     seed: 11,
     optimizer: sgd(model, 0.1),
     ...extra,
@@ -260,8 +267,8 @@ describe("trainDigits(model, options)", () => {
   function trainedByHand(model: MLP, epochs: number, batchSize: number, seed: number, maxShift: number, lr: number) {
     const rng = new Random(seed);
     for (let epoch = 0; epoch < epochs; epoch++) {
-      for (const positions of miniBatches(TRAIN.count, batchSize, rng)) {
-        const { x, labels } = digitBatch(TRAIN, positions, maxShift > 0 ? { rng, maxShift } : undefined);
+      for (const positions of miniBatches(FEW.count, batchSize, rng)) {
+        const { x, labels } = digitBatch(FEW, positions, maxShift > 0 ? { rng, maxShift } : undefined);
         model.zeroGrad();
         crossEntropy(model.forward(x), labels).backward();
         model.update(lr);
@@ -270,23 +277,23 @@ describe("trainDigits(model, options)", () => {
   }
 
   test("follows miniBatches(count, batchSize, rng) with one generator made from the seed, a new order every epoch", () => {
-    const model = small(9);
-    const copy = small(9);
+    const model = tiny(9);
+    const copy = tiny(9);
     trainDigits(model, options(model));
-    trainedByHand(copy, 2, 64, 11, 0, 0.1);
+    trainedByHand(copy, 2, 32, 11, 0, 0.1);
     const { index, difference } = largestDifference(weights(model), weights(copy));
     expect(
       difference,
-      `weight ${index} differs by ${difference} from digitStep on miniBatches(320, 64, rng), epoch after epoch, ` +
+      `weight ${index} differs by ${difference} from digitStep on miniBatches(96, 32, rng), epoch after epoch, ` +
         "rng = new Random(seed) made once: shuffle with it every epoch",
     ).toBeLessThan(1e-12);
   });
 
   test("with maxShift, moves every training image with digitBatch's shift, drawn from the same generator", () => {
-    const model = small(9);
-    const copy = small(9);
+    const model = tiny(9);
+    const copy = tiny(9);
     trainDigits(model, options(model, { maxShift: 2 }));
-    trainedByHand(copy, 2, 64, 11, 2, 0.1);
+    trainedByHand(copy, 2, 32, 11, 2, 0.1);
     const { index, difference } = largestDifference(weights(model), weights(copy));
     expect(
       difference,
@@ -296,9 +303,9 @@ describe("trainDigits(model, options)", () => {
   });
 
   test("returns one row per epoch: the means over the epoch's images as it trained, and the test set after it", () => {
-    const model = small(10);
-    const copy = small(10);
-    const rows = trainDigits(model, options(model, { epochs: 2, batchSize: 100 }));
+    const model = tiny(10);
+    const copy = tiny(10);
+    const rows = trainDigits(model, options(model, { epochs: 2, batchSize: 40 }));
     expect(
       rows.map((row) => row.epoch),
       "epochs count from 1",
@@ -307,8 +314,8 @@ describe("trainDigits(model, options)", () => {
     const expected = [1, 2].map((epoch) => {
       let loss = 0;
       let right = 0;
-      for (const positions of miniBatches(TRAIN.count, 100, rng)) {
-        const batch = digitBatch(TRAIN, positions);
+      for (const positions of miniBatches(FEW.count, 40, rng)) {
+        const batch = digitBatch(FEW, positions);
         const measured = digitStep(copy, batch, sgd(copy, 0.1));
         loss += measured.loss * positions.length;
         right += measured.accuracy * positions.length;
@@ -316,8 +323,8 @@ describe("trainDigits(model, options)", () => {
       const onTest = evaluateDigits(copy, TEST);
       return {
         epoch,
-        trainLoss: loss / 320,
-        trainAccuracy: right / 320,
+        trainLoss: loss / 96,
+        trainAccuracy: right / 96,
         testLoss: onTest.loss,
         testAccuracy: onTest.accuracy,
       };
@@ -327,7 +334,7 @@ describe("trainDigits(model, options)", () => {
     expect(
       differs("trainLoss") || differs("trainAccuracy"),
       "the training loss and accuracy of an epoch: the mean over its images of each batch's, measured before its " +
-        "update, each batch weighed by its size (320 = 3 × 100 + 20: the last batch is smaller)",
+        "update, each batch weighed by its size (96 = 2 × 40 + 16: the last batch is smaller)",
     ).toBe(false);
     expect(rows, "the test loss and accuracy: evaluateDigits on the test set after the epoch's updates").toEqual(
       expected,
@@ -335,26 +342,26 @@ describe("trainDigits(model, options)", () => {
   });
 
   test("calls onEpoch with each row as soon as its epoch is done", () => {
-    const model = small(12);
+    const model = tiny(12);
     const seen: number[] = [];
     const rows = trainDigits(model, options(model, { onEpoch: (row: DigitHistoryRow) => seen.push(row.epoch) }));
     expect(seen).toEqual(rows.map((row) => row.epoch));
   });
 
-  test("reads digits: 784-32-10 from a scaled start with Adam, 320 images for 4 epochs, pinned on the reference", () => {
-    const model = new MLP(784, [32, 10], { rng: new Random(13) });
+  test("reads digits: 784-16-10 from a scaled start with Adam, 160 images for 3 epochs, pinned on the reference", () => {
+    const model = new MLP(784, [16, 10], { rng: new Random(13) });
     scaledInit(model, new Random(13));
     const rows = trainDigits(model, {
-      train: TRAIN,
+      train: pickDigits(TRAIN, [...Array(160).keys()]),
       test: TEST,
-      epochs: 4,
+      epochs: 3,
       batchSize: 32,
       seed: 13,
       maxShift: 1,
-      optimizer: new Adam(entries(model.parameters()), { lr: 0.003 }),
+      optimizer: new Adam(entries(model.parameters()), { lr: 0.01 }),
     });
     const last = rows[rows.length - 1];
-    expect(last.testAccuracy, "the test accuracy after 4 epochs on 320 digits").toBeGreaterThan(0.7);
+    expect(last.testAccuracy, "the test accuracy after 3 epochs on 160 digits (1 in 10 is chance)").toBeGreaterThan(0.6);
     expect(last.trainLoss, "the training loss fell").toBeLessThan(rows[0].trainLoss);
     expect(
       rows.map((row) => [row.trainLoss, row.testLoss].map((x) => Number(x.toFixed(9)))),
@@ -365,8 +372,7 @@ describe("trainDigits(model, options)", () => {
 
 /** trainLoss and testLoss of each epoch of the last test, as the reference code in solutions/ gives them. */
 const PINNED_LOSSES = [
-  [1.910551218, 1.522828598],
-  [1.271248863, 1.131172576],
-  [0.968571613, 0.960550716],
-  [0.803775645, 0.832923163],
+  [1.969232244, 1.594087898],
+  [1.326561836, 1.258107682],
+  [1.053045775, 1.133888521],
 ];
