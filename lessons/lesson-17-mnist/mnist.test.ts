@@ -361,7 +361,9 @@ describe("trainDigits(model, options)", () => {
       optimizer: new Adam(entries(model.parameters()), { lr: 0.01 }),
     });
     const last = rows[rows.length - 1];
-    expect(last.testAccuracy, "the test accuracy after 3 epochs on 160 digits (1 in 10 is chance)").toBeGreaterThan(0.6);
+    expect(last.testAccuracy, "the test accuracy after 3 epochs on 160 digits (1 in 10 is chance)").toBeGreaterThan(
+      0.6,
+    );
     expect(last.trainLoss, "the training loss fell").toBeLessThan(rows[0].trainLoss);
     expect(
       rows.map((row) => [row.trainLoss, row.testLoss].map((x) => Number(x.toFixed(9)))),
