@@ -24,7 +24,8 @@ describe("renderSvg", () => {
   });
 
   test("numbers clip paths from 1 in order of appearance, each name everywhere it is used", () => {
-    const svg = '<clipPath id="clip71"/><g clip-path="url(#clip71)"/><clipPath id="clip9"/><g clip-path="url(#clip9)"/>';
+    const svg =
+      '<clipPath id="clip71"/><g clip-path="url(#clip71)"/><clipPath id="clip9"/><g clip-path="url(#clip9)"/>';
     expect(numberClipsFromOne(svg)).toBe(
       '<clipPath id="clip1"/><g clip-path="url(#clip1)"/><clipPath id="clip2"/><g clip-path="url(#clip2)"/>',
     );
