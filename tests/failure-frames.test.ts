@@ -11,7 +11,7 @@ import { failureFrames } from "../scripts/learn/failure-frames";
 import { regionAt } from "../scripts/lib/regions";
 import { ROOT } from "../scripts/lib/target";
 import { runTests, type TestResult } from "../scripts/lib/vitest";
-import { copyCourse, RUNNABLE_COURSE } from "./helpers";
+import { copyCourse, RUNNABLE_COURSE, TOOL_RUN_MS } from "./helpers";
 
 const failure = (frames: TestResult["frames"], location?: string): TestResult => ({
   file: "lessons/lesson-11-cross-entropy/cross-entropy.test.ts",
@@ -79,7 +79,7 @@ describe("a failure's frames, from a real run", () => {
     const wrong = "  return bceLoss(logit.sigmoid(), label);";
     writeFileSync(loss, text.replace(right, wrong));
     ({ results } = await runTests({ root: course.root, target: "src", filters: ["lessons/lesson-11-"] }));
-  }, 120_000);
+  }, TOOL_RUN_MS);
   afterAll(() => course.remove());
 
   it("points at the learner's line in src/loss.ts, not only at log's check in src/engine.ts", () => {

@@ -6,6 +6,13 @@ import type { Terminal } from "../scripts/learn/terminal";
 import { generateStarter, writeCourseFiles } from "../scripts/lib/starter";
 import { ROOT } from "../scripts/lib/target";
 
+/**
+ * The time a test gets to run one of the course's tools on a copy of the course (a tsx process, or vitest on lesson
+ * tests): about 10 s on an idle 2-core machine, over 60 s with npm test's own workers and two CPU-bound processes
+ * beside it, which is where the course must still pass.
+ */
+export const TOOL_RUN_MS = 180_000;
+
 /** Enough of the course for tools that read and write files (src/ is always written fresh, see below). */
 export const COURSE_FILES = ["solutions", "lessons"];
 /** Enough of the course to run its scripts and tests. */

@@ -8,7 +8,7 @@ import { hintProblems, hintsPath, parseHints } from "../scripts/lib/hints";
 import { findLesson, listLessons } from "../scripts/lib/lessons";
 import { ROOT } from "../scripts/lib/target";
 import type { TestResult } from "../scripts/lib/vitest";
-import { copyCourse, fakeTerminal, RUNNABLE_COURSE } from "./helpers";
+import { copyCourse, fakeTerminal, RUNNABLE_COURSE, TOOL_RUN_MS } from "./helpers";
 
 const FIXTURE = path.join(import.meta.dirname, "fixtures", "lesson-hints.md");
 const parts = parseHints(readFileSync(FIXTURE, "utf8"));
@@ -180,15 +180,19 @@ describe("npm run hint", () => {
     expect((await ask(inTopoSort, "3")).text).toContain("Hint 1 of 3");
   });
 
-  it("runs the lesson's tests on src/ to find the first failing one (here, on the starter, lesson 01 comes first)", async () => {
-    const tsx = path.join(course.root, "node_modules", "tsx", "dist", "cli.mjs");
-    const { stdout } = await promisify(execFile)(process.execPath, [tsx, "scripts/learn/hint.ts", "2"], {
-      cwd: course.root,
-      env: { ...process.env, COURSE_TARGET: "solutions", FORCE_COLOR: "0" },
-    });
-    expect(stdout).toContain("Running lesson-02's tests on your code in src/");
-    expect(stdout).toMatch(/The first failing test, "tanh › .*", stops in lesson-01's code/);
-  }, 60_000);
+  it(
+    "runs the lesson's tests on src/ to find the first failing one (here, on the starter, lesson 01 comes first)",
+    async () => {
+      const tsx = path.join(course.root, "node_modules", "tsx", "dist", "cli.mjs");
+      const { stdout } = await promisify(execFile)(process.execPath, [tsx, "scripts/learn/hint.ts", "2"], {
+        cwd: course.root,
+        env: { ...process.env, COURSE_TARGET: "solutions", FORCE_COLOR: "0" },
+      });
+      expect(stdout).toContain("Running lesson-02's tests on your code in src/");
+      expect(stdout).toMatch(/The first failing test, "tanh › .*", stops in lesson-01's code/);
+    },
+    TOOL_RUN_MS,
+  );
 
   it("says so when a lesson has no hints, and when the lesson does not exist", async () => {
     const none = await ask(inTopoSort, "5");

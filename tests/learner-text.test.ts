@@ -17,7 +17,7 @@ import { courseFileNames, SOLUTIONS, SRC } from "../scripts/lib/starter";
 import { ROOT } from "../scripts/lib/target";
 import { runTests, type TestResult } from "../scripts/lib/vitest";
 import { readShownFailures } from "../scripts/maintain/shown-failures";
-import { copyCourse, RUNNABLE_COURSE } from "./helpers";
+import { copyCourse, RUNNABLE_COURSE, TOOL_RUN_MS } from "./helpers";
 
 /** Every class the course modules export, by name. */
 const courseClasses = new Set(
@@ -119,7 +119,7 @@ describe("a line of code named in a lesson text is the line a real run names", (
       course = copyCourse(RUNNABLE_COURSE);
       const filters = [...new Set(shown.map((s) => s.testFile))];
       ({ results } = await runTests({ root: course.root, target: "src", filters }));
-    }, 120_000);
+    }, TOOL_RUN_MS);
     afterAll(() => course.remove());
 
     test.each(shown.map((s) => [s.where, s] as const))("%s", (_where, s) => {

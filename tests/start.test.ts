@@ -8,7 +8,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rewriteCommand } from "../scripts/learn/rewrite";
-import { copyCourse, fakeTerminal, RUNNABLE_COURSE } from "./helpers";
+import { copyCourse, fakeTerminal, RUNNABLE_COURSE, TOOL_RUN_MS } from "./helpers";
 
 describe("npm start, end to end", () => {
   let course: ReturnType<typeof copyCourse>;
@@ -23,7 +23,7 @@ describe("npm start, end to end", () => {
       cwd: course.root,
       env: { ...process.env, COURSE_TARGET: "solutions", FORCE_COLOR: "0" },
     }));
-  }, 60_000);
+  }, TOOL_RUN_MS);
   afterAll(() => course.remove());
 
   it("runs the lessons against src/ (not COURSE_TARGET) and counts lessons 01 and 02 as done", () => {
