@@ -10,11 +10,12 @@
  * the learner's command on a solved copy of the same code) reads them back instead of training again, and says so.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DigitHistoryRow, DigitInit } from "../../solutions/digits";
 import type { Digits } from "../../solutions/mnist";
+import { courseFileNames } from "../lib/starter";
 import { ROOT } from "../lib/target";
 import { runOnWorkers } from "./worker-pool";
 
@@ -60,10 +61,11 @@ export async function runDigitTasks(
 ): Promise<{ results: Map<string, DigitTaskResult>; cached?: string }> {
   const hash = createHash("sha256");
   const buildDir = path.dirname(digitsModule);
-  for (const name of readdirSync(buildDir)
-    .filter((n) => n.endsWith(".mjs"))
-    .sort()) {
-    hash.update(name).update(readFileSync(path.join(buildDir, name)));
+  // The course's modules only: the study's workers are compiled beside them as each study runs, so which of those
+  // are there depends on what ran before (the workers' own code is hashed below).
+  for (const name of courseFileNames(path.join(ROOT, "src"))) {
+    const compiled = name.replace(/\.ts$/, ".mjs");
+    hash.update(compiled).update(readFileSync(path.join(buildDir, compiled)));
   }
   for (const file of [WORKER, fileURLToPath(import.meta.url)]) hash.update(readFileSync(file));
   hash
