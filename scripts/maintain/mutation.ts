@@ -5,7 +5,13 @@
  * Fails when the overall score is below 90 %, a file is below 85 %, or a survivor is not explained in
  * docs/mutation-survivors.md (and when the document explains a mutant that no longer survives).
  *
- *   npm run mutation                         run Stryker, then check
+ * A full run tests about 900 mutants against instrumented lessons that train real networks: close to an hour on a
+ * 2-core machine. So the run is incremental: Stryker keeps every mutant's result in docs/mutation-results.json
+ * (committed) and tests again only the mutants whose code or whose covering tests changed since; the others keep
+ * their recorded result. After changing solutions/ or a lesson test, run it and commit the file with the change.
+ *
+ *   npm run mutation                         run Stryker (incremental), then check
+ *   npm run mutation -- --full               test every mutant again, ignoring the recorded results
  *   npm run mutation -- --report-only        check the last report again (reports/mutation/mutation.json)
  *   npm run mutation -- --update-survivors   also rewrite the document's table: new survivors get a TODO
  *                                            reason to fill in, moved ones their new line, stale ones go
@@ -32,6 +38,8 @@ import {
 
 const args = new Set(process.argv.slice(2));
 const reportFile = path.join(ROOT, MUTATION_REPORT_DIR, "mutation.json");
+/** Every mutant's last result, committed, so that a run tests again only what changed. */
+const RESULTS_FILE = "docs/mutation-results.json";
 const docFile = path.join(ROOT, SURVIVORS_DOC);
 
 async function runStryker(): Promise<void> {
@@ -58,6 +66,9 @@ async function runStryker(): Promise<void> {
     timeoutFactor: 3,
     timeoutMS: 20_000,
     cleanTempDir: "always",
+    incremental: true,
+    incrementalFile: RESULTS_FILE,
+    force: args.has("--full"),
   });
   await stryker.runMutationTest();
   console.log(`\nmutation testing took ${((Date.now() - started) / 60_000).toFixed(1)} min`);
