@@ -5,6 +5,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
 import { compileTarget } from "../scripts/lib/compile-target";
+import { renderSvg } from "../scripts/study/plots";
 import { formatLr, resultsJson } from "../scripts/study/report";
 import { verdictFor } from "../solutions/study";
 
@@ -24,6 +25,17 @@ describe("verdictFor", () => {
 describe("study report", () => {
   test("writes learning rates as the notebook does", () => {
     expect([0.01, 0.1, 0.000001].map(formatLr)).toEqual(["0.01", "0.1", "0.000001"]);
+  });
+
+  test("a figure's coordinates are rounded to two decimals, its text is kept as written", async () => {
+    const svg = await renderSvg({
+      title: { text: "Model 4: lr 0.000001" },
+      data: { values: [{ x: 1 / 3, y: 2 / 3 }] },
+      mark: "point",
+      encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
+    });
+    expect(svg).toContain(">Model 4: lr 0.000001</text>");
+    expect(svg, "no coordinate keeps more than two decimals").not.toMatch(/<[^>]*\d\.\d{3}/);
   });
 
   test("results.json rounds to 6 significant digits and keeps lists of numbers on one line", () => {

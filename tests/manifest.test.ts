@@ -51,6 +51,21 @@ describe("course.json, the grading manifest", () => {
     expect(problems).toMatch("total 90, not 100");
   });
 
+  test("asks every lesson for a summary that ends a sentence, for the site's course map", () => {
+    const [first] = listLessons();
+    const withSummary = (summary?: string): Manifest => ({
+      title: "t",
+      lessons: [{ id: first.id, title: first.title.replace(/^Lesson \d\d\s*[—–-]\s*/, ""), points: 100, summary }],
+    });
+    expect(manifestProblems(withSummary(), [first])).toEqual([
+      `${first.id} has no summary in course.json: a sentence or two on what it builds, for the site.`,
+    ]);
+    expect(manifestProblems(withSummary("It builds this:"), [first])).toEqual([
+      `${first.id}'s summary in course.json should end a sentence (with a full stop).`,
+    ]);
+    expect(manifestProblems(withSummary("It builds this."), [first])).toEqual([]);
+  });
+
   test("counts only the core towards 100, and reports a bonus lesson placed before a core one", () => {
     const [first, second, third] = listLessons();
     const entry = (id: string, points: number) => ({ id, title: "t", points });
@@ -59,7 +74,9 @@ describe("course.json, the grading manifest", () => {
       lessons: [entry(first.id, 60), entry(third.id, 40)],
       bonus: { title: "Extra", lessons: [entry(second.id, 25)] },
     };
-    const problems = manifestProblems(manifest, [first, second, third]).filter((p) => !p.includes("title"));
+    const problems = manifestProblems(manifest, [first, second, third]).filter(
+      (p) => !p.includes("title") && !p.includes("summary"),
+    );
     expect(problems).toEqual([`${second.id} is a bonus lesson, but it comes before the core's ${third.id}.`]);
   });
 });

@@ -67,10 +67,10 @@ describe("buildSite", () => {
     expect(lesson).toContain("<figcaption>Not run: a fragment</figcaption>");
   });
 
-  test("copies figures next to their page, sized one pixel per point, with the alt text as caption", () => {
+  test("copies figures next to their page, sized one pixel per point, with the alt text as a caption read once", () => {
     expect(existsSync(path.join(out, "lesson-01-alpha/figures/pic.svg"))).toBe(true);
     expect(read("lesson-01-alpha/index.html")).toContain(
-      '<figure class="figure"><img src="figures/pic.svg" alt="A picture" width="120" height="40" loading="lazy"><figcaption>A picture</figcaption></figure>',
+      '<figure class="figure"><img src="figures/pic.svg" alt="A picture" width="120" height="40" loading="lazy"><figcaption aria-hidden="true">A picture</figcaption></figure>',
     );
   });
 

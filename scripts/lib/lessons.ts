@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { bonusPart } from "./manifest";
+import { everyLesson, manifestIfReadable } from "./manifest";
 import { ROOT } from "./target";
 
 export interface Lesson {
@@ -16,17 +16,22 @@ export interface Lesson {
   title: string;
   /** The title of the bonus part the lesson belongs to ("Beyond the notebook"), from course.json; none for the core. */
   part?: string;
+  /** What the lesson builds, from course.json, if it says. */
+  summary?: string;
 }
 
 /** Every lesson of the course, in order, read from the `lessons/lesson-NN-*` folders. */
 export function listLessons(root = ROOT): Lesson[] {
-  const bonus = bonusPart(root);
+  const manifest = manifestIfReadable(root);
+  const bonus = manifest?.bonus;
   const bonusIds = new Set(bonus?.lessons.map((l) => l.id));
+  const entries = manifest ? everyLesson(manifest) : [];
   return readdirSync(path.join(root, "lessons"), { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && /^lesson-\d\d-/.test(entry.name))
     .map((entry) => {
       const id = entry.name.slice(0, "lesson-NN".length);
       const readme = `lessons/${entry.name}/README.md`;
+      const summary = entries.find((l) => l.id === id)?.summary;
       return {
         id,
         number: Number(id.slice(-2)),
@@ -34,6 +39,7 @@ export function listLessons(root = ROOT): Lesson[] {
         readme,
         title: readTitle(path.join(root, readme)),
         ...(bonus && bonusIds.has(id) ? { part: bonus.title } : {}),
+        ...(summary ? { summary } : {}),
       };
     })
     .sort((a, b) => a.number - b.number);

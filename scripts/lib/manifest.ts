@@ -14,6 +14,8 @@ export interface ManifestLesson {
   title: string;
   /** What the lesson is worth; within the lesson, credit is shared over its tests. */
   points: number;
+  /** What the lesson builds, in a sentence or two of its own, for the course map on the site's home page. */
+  summary?: string;
 }
 
 /** A part of the course after the core, shown on its own and graded as bonus points. */
@@ -63,6 +65,9 @@ function checkLessons(lessons: unknown, where: string): void {
     if (typeof l.points !== "number" || !(l.points >= 0)) {
       throw new Error(`${MANIFEST_FILE}: ${l.id} needs points (a number of at least 0).`);
     }
+    if (l.summary !== undefined && typeof l.summary !== "string") {
+      throw new Error(`${MANIFEST_FILE}: ${l.id}'s summary should be text.`);
+    }
   }
 }
 
@@ -75,12 +80,12 @@ export function everyLesson(manifest: Manifest): (ManifestLesson & { bonus: bool
 }
 
 /**
- * The bonus part of the course at `root`, or undefined when it has none, or no readable `course.json` (the
- * lesson list must not break over it: course:check and the manifest test report a broken manifest).
+ * The manifest of the course at `root`, or undefined when it has no readable `course.json` (the lesson list must
+ * not break over it: course:check and the manifest test report a broken manifest).
  */
-export function bonusPart(root = ROOT): ManifestPart | undefined {
+export function manifestIfReadable(root = ROOT): Manifest | undefined {
   try {
-    return readManifest(root).bonus;
+    return readManifest(root);
   } catch {
     return undefined;
   }
@@ -120,6 +125,13 @@ export function manifestProblems(manifest: Manifest, lessons: LessonFolder[]): s
     const heading = lesson.title.replace(/^Lesson \d\d\s*[—–-]\s*/, "");
     if (entry.title !== heading) {
       problems.push(`${lesson.id}'s title in ${MANIFEST_FILE} is "${entry.title}" but its README says "${heading}".`);
+    }
+    if (!entry.summary?.trim()) {
+      problems.push(
+        `${lesson.id} has no summary in ${MANIFEST_FILE}: a sentence or two on what it builds, for the site.`,
+      );
+    } else if (!/[.!?]$/.test(entry.summary.trim())) {
+      problems.push(`${lesson.id}'s summary in ${MANIFEST_FILE} should end a sentence (with a full stop).`);
     }
   }
   const lastCore =

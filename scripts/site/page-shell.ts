@@ -68,8 +68,9 @@ export function page(p: PageParts): string {
 <link rel="stylesheet" href="${to("assets/site.css")}">
 ${scripts}</head>
 <body${p.bodyAttributes ? ` ${p.bodyAttributes}` : ""}>
+<a class="skip-link" href="#content">Skip to the content</a>
 <header class="site-header"><a class="site-title" href="${to("index.html")}">${escapeHtml(p.courseTitle)}</a><nav class="site-nav" aria-label="Site">${nav}</nav></header>
-<main class="content${p.mainClass ? ` ${p.mainClass}` : ""}">
+<main id="content" tabindex="-1" class="content${p.mainClass ? ` ${p.mainClass}` : ""}">
 ${p.body}
 </main>
 </body>

@@ -250,7 +250,8 @@ function createMarkdown(): MarkdownIt {
   md.renderer.rules.link_close = (tokens, i, options, env: RenderEnv, self) =>
     env.linkStack.pop() ? "</span>" : self.renderToken(tokens, i, options);
 
-  // A paragraph holding only an image is a figure: it gets the full width and its alt text as a caption.
+  // A paragraph holding only an image is a figure: it gets the full width and its alt text as a caption, which
+  // screen readers skip (they read the alt text already).
   const isFigure = (tokens: Token[], inline: number) =>
     tokens[inline]?.children?.length === 1 && tokens[inline].children?.[0].type === "image";
   md.renderer.rules.paragraph_open = (tokens, i, options, _env, self) =>
@@ -258,7 +259,7 @@ function createMarkdown(): MarkdownIt {
   md.renderer.rules.paragraph_close = (tokens, i, options, _env, self) => {
     if (!isFigure(tokens, i - 1)) return self.renderToken(tokens, i, options);
     const alt = tokens[i - 1].children?.[0].content ?? "";
-    return alt ? `<figcaption>${escapeHtml(alt)}</figcaption></figure>\n` : "</figure>\n";
+    return alt ? `<figcaption aria-hidden="true">${escapeHtml(alt)}</figcaption></figure>\n` : "</figure>\n";
   };
 
   const defaultImage = md.renderer.rules.image ?? (() => "");
@@ -354,11 +355,7 @@ export function slugify(text: string): string {
 }
 
 function courseMapEntry(lesson: Lesson, md: MarkdownIt, root: string): string {
-  const markdown = readFileSync(path.join(root, lesson.readme), "utf8");
-  // The lesson's first paragraph says what it is about; the map shows its first sentence or two.
-  const tokens = md.parse(markdown, {});
-  const first = tokens.findIndex((t: Token) => t.type === "paragraph_open");
-  const summary = first >= 0 ? firstSentences(tokens[first + 1]?.content ?? "") : "";
+  const summary = lesson.summary ?? readmeOpening(lesson, md, root);
   return [
     `<li><a href="${lesson.folder}/index.html">`,
     `<span class="lesson-number">${String(lesson.number).padStart(2, "0")}</span>`,
@@ -367,6 +364,16 @@ function courseMapEntry(lesson: Lesson, md: MarkdownIt, root: string): string {
     summary ? `<p>${md.renderInline(summary.replace(/\[([^\]]*)\]\([^)]*\)/g, "$1"))}</p>` : "",
     "</li>",
   ].join("");
+}
+
+/**
+ * Without a summary in course.json, the map shows the first sentence or two of the lesson's first paragraph (an
+ * opening that leans on the lesson before it reads badly there: course:check asks the course for summaries).
+ */
+function readmeOpening(lesson: Lesson, md: MarkdownIt, root: string): string {
+  const tokens = md.parse(readFileSync(path.join(root, lesson.readme), "utf8"), {});
+  const first = tokens.findIndex((t: Token) => t.type === "paragraph_open");
+  return first >= 0 ? firstSentences(tokens[first + 1]?.content ?? "") : "";
 }
 
 /** Whole sentences of `text`, as many as fit in about 200 characters (at least one). */

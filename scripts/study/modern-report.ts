@@ -130,14 +130,14 @@ export function modernMarkdown(
     "",
     `**Configuration.** ${describe(results)}`,
     "",
-    "#### Both ways, per model (mean ± sd over the seeds)",
+    "### Both ways, per model (mean ± sd over the seeds)",
     "",
     markdownTable(MODEL_HEADER, modelRows(results, bySeed)),
     "",
     "The updates column is the median over the seeds (— : half of them or more never got there) and, in " +
       "parentheses, the seeds in which the modern run reached the notebook run's test accuracy at its end.",
     "",
-    "#### The claims",
+    "### The claims",
     "",
     "Each claim is tested in each seed by the rule below, stated before the first run; it is **reproduced** when it " +
       "holds in at least 80 % of the seeds, **mixed** from 40 % to 80 %, **not reproduced** below 40 %. A seed " +
@@ -153,7 +153,7 @@ export function modernMarkdown(
     "",
     ...results.claims.map((c, i) => `${i + 1}. ${c.rule}`),
     "",
-    "#### Figures",
+    "### Figures",
     "",
     "Thin lines are single seeds, thick lines their mean (the second figure shows the means only).",
     "",

@@ -8,6 +8,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { compile } from "vega-lite";
 import type { Dataset } from "../../solutions/data";
 import type { ModelSpec, RunResult, SeedRuns } from "../../solutions/study";
+import { CLASS_COLOURS, POINT_OUTLINE } from "../lib/class-colours";
 import type { BoundaryGrid } from "./runner";
 
 const FONT = "Helvetica, Arial, sans-serif";
@@ -22,13 +23,15 @@ export const CONFIG = {
 };
 const SET_COLORS = { domain: ["train", "test"], range: ["#1f77b4", "#d62728"] };
 export const round = (x: number) => Number(x.toPrecision(5));
+const { negative, positive } = CLASS_COLOURS;
 
 /** Renders a vega-lite specification to an SVG string. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
   try {
-    // Two decimals of a pixel are plenty; vega writes fifteen, which only makes the files large.
-    const svg = (await view.toSVG()).replace(/(\d\.\d\d)\d+/g, "$1");
+    // Two decimals of a pixel are plenty; vega writes fifteen, which only makes the files large. Only the
+    // numbers inside tags are rounded: a title's "lr 0.000001" is text, not a coordinate.
+    const svg = (await view.toSVG()).replace(/<[^>]*>/g, (tag) => tag.replace(/(\d\.\d\d)\d+/g, "$1"));
     return `${numberClipsFromOne(svg)}\n`;
   } finally {
     view.finalize();
@@ -175,7 +178,7 @@ export function boundariesSpec(
     const predicted = classes[spec.id];
     if (!predicted) return [];
     return grid.ys.flatMap((y, j) => {
-      const row = grid.xs.map((_, i) => (predicted[j * grid.xs.length + i] > 0 ? "+1" : "-1"));
+      const row = grid.xs.map((_, i) => (predicted[j * grid.xs.length + i] > 0 ? positive.label : negative.label));
       const runs: { from: number; to: number; predicted: string }[] = [];
       row.forEach((cls, i) => {
         const last = runs[runs.length - 1];
@@ -198,15 +201,16 @@ export function boundariesSpec(
         model: spec.name,
         px: round(p[0]),
         py: round(p[1]),
-        label: data[set].y[i] > 0 ? "+1" : "-1",
+        label: data[set].y[i] > 0 ? positive.label : negative.label,
         set,
       })),
     ),
   );
   const xScale = { domain: [grid.xs[0] - half, grid.xs[grid.xs.length - 1] + half], nice: false };
   const yScale = { domain: [grid.ys[0] - half, grid.ys[grid.ys.length - 1] + half], nice: false };
-  const classColors = { domain: ["-1", "+1"], range: ["#f4c7a1", "#b9d3ec"] };
-  const pointColors = { domain: ["-1", "+1"], range: ["#c0560a", "#1f5fa8"] };
+  const labels = [negative.label, positive.label];
+  const classColors = { domain: labels, range: [negative.area, positive.area] };
+  const pointColors = { domain: labels, range: [negative.point, positive.point] };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: { text: `Decision boundaries after training (seed ${seed}); areas: predicted class, points: true class` },
@@ -231,7 +235,7 @@ export function boundariesSpec(
         },
         {
           transform: [{ filter: "isValid(datum.px)" }],
-          mark: { type: "point", filled: true, size: 16, opacity: 0.9 },
+          mark: { type: "point", filled: true, size: 20, opacity: 1, stroke: POINT_OUTLINE, strokeWidth: 0.5 },
           encoding: {
             x: { field: "px", type: "quantitative", scale: xScale },
             y: { field: "py", type: "quantitative", scale: yScale },

@@ -188,11 +188,11 @@ export function resultsMarkdown(results: StudyResults, figurePrefix: string, cod
     "",
     `**Configuration.** ${describeConfig(results.config)}`,
     "",
-    `#### Results per model (mean ± sd over the seeds whose run finished)`,
+    `### Results per model (mean ± sd over the seeds whose run finished)`,
     "",
     markdownTable(MODEL_HEADER, modelRows(results)),
     "",
-    "#### The notebook's claims",
+    "### The notebook's claims",
     "",
     "A claim is tested in each seed by the rule below; it is **reproduced** when it holds in at least 80 % of " +
       "the seeds, **mixed** from 40 % to 80 %, **not reproduced** below 40 %. A seed whose run diverged counts " +
@@ -207,7 +207,7 @@ export function resultsMarkdown(results: StudyResults, figurePrefix: string, cod
     "",
     ...claims.map((c, i) => `${i + 1}. ${c.rule}`),
     "",
-    "#### Figures",
+    "### Figures",
     "",
     "Thin lines are single seeds, thick lines their mean.",
     "",

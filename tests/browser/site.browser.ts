@@ -141,3 +141,196 @@ test("screenshots of the home page and a lesson, on a phone and a laptop, light 
   console.log(`screenshots (${lesson.file}):\n  ${written.join("\n  ")}`);
   expect(written).toHaveLength(8);
 });
+
+const lessonPages = built.pages.filter((p) => /^lesson-\d\d-/.test(p.file));
+
+/** The relative luminance of a CSS rgb() colour, and the contrast ratio of two (WCAG 2). */
+function luminance(rgb: string): number {
+  const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((c) => {
+    const x = Number(c) / 255;
+    return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+function contrast(a: string, b: string): number {
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light + 0.05) / (dark + 0.05);
+}
+
+describe.each(Object.entries(VIEWPORTS))("on a %s", (device, viewport) => {
+  async function openAt(file: string): Promise<Page> {
+    const { page } = await open(file);
+    await page.setViewportSize(viewport);
+    return page;
+  }
+
+  test("every figure is drawn large enough to read its smallest text (10 px or more)", async () => {
+    const small: string[] = [];
+    for (const shown of lessonPages.filter((p) => p.images.length > 0)) {
+      const page = await openAt(shown.file);
+      const figures = (await page.evaluate(async () => {
+        return Promise.all(
+          [...document.querySelectorAll("main img")].map(async (img) => {
+            const text = await (await fetch((img as HTMLImageElement).src)).text();
+            const viewBox = /viewBox="\s*[\d.-]+\s+[\d.-]+\s+([\d.]+)/.exec(text);
+            const fonts = [...text.matchAll(/font-size="([\d.]+)/g)].map((m) => Number(m[1]));
+            return {
+              src: img.getAttribute("src"),
+              scale: viewBox ? (img as HTMLImageElement).getBoundingClientRect().width / Number(viewBox[1]) : 1,
+              font: Math.min(...fonts),
+            };
+          }),
+        );
+      })) as { src: string; scale: number; font: number }[];
+      for (const f of figures) {
+        if (f.font * f.scale < 10) small.push(`${shown.file}: ${f.src} text at ${(f.font * f.scale).toFixed(1)} px`);
+      }
+      await page.close();
+    }
+    expect(small).toEqual([]);
+  }, 120_000);
+
+  test("a table, formula or figure too wide for the window scrolls sideways with a visible cue", async () => {
+    const clipped: string[] = [];
+    for (const shown of lessonPages) {
+      const page = await openAt(shown.file);
+      const found = (await page.evaluate(() =>
+        [...document.querySelectorAll("main *")]
+          .filter((element) => {
+            const style = getComputedStyle(element);
+            // (KaTeX's MathML copy is clipped to 1 px on purpose: it is for screen readers.)
+            return (
+              ["auto", "scroll", "hidden"].includes(style.overflowX) &&
+              element.clientWidth > 1 &&
+              element.scrollWidth > element.clientWidth + 1
+            );
+          })
+          .map((element) => {
+            const style = getComputedStyle(element);
+            return {
+              what: `${element.tagName.toLowerCase()}.${element.className}`,
+              // The cue: shadows at the edges that scroll away with the content (background-attachment: local).
+              cue: /gradient/.test(style.backgroundImage) && /local/.test(style.backgroundAttachment),
+            };
+          }),
+      )) as { what: string; cue: boolean }[];
+      for (const f of found.filter((f) => !f.cue)) clipped.push(`${shown.file}: ${f.what}`);
+      await page.close();
+    }
+    expect(clipped, "clipped without a cue").toEqual([]);
+  }, 120_000);
+
+  test("figure captions are read once, headings go down one level at a time, and a skip link leads to the content", async () => {
+    const problems: string[] = [];
+    for (const shown of [built.pages[0], ...lessonPages]) {
+      const page = await openAt(shown.file);
+      const headings = await page.$$eval("main :is(h1, h2, h3, h4, h5, h6)", (hs) =>
+        hs.map((h) => Number(h.tagName.slice(1))),
+      );
+      headings.forEach((level, i) => {
+        if (i > 0 && level > headings[i - 1] + 1) problems.push(`${shown.file}: h${headings[i - 1]} then h${level}`);
+      });
+      const twice = await page.$$eval("main figure", (figures) =>
+        figures
+          .filter((figure) => {
+            const alt = figure.querySelector("img")?.getAttribute("alt");
+            const caption = figure.querySelector("figcaption");
+            return alt && caption && caption.textContent === alt && caption.getAttribute("aria-hidden") !== "true";
+          })
+          .map((figure) => figure.querySelector("img")?.getAttribute("src")),
+      );
+      for (const src of twice) problems.push(`${shown.file}: ${src}'s caption repeats its alt text`);
+      await page.keyboard.press("Tab");
+      const first = await page.evaluate(() => ({
+        text: document.activeElement?.textContent,
+        href: document.activeElement?.getAttribute("href"),
+      }));
+      if (!/^skip/i.test(first.text ?? "") || !first.href?.startsWith("#")) {
+        problems.push(`${shown.file}: the first Tab reaches "${first.text}", not a skip link`);
+      } else {
+        await page.keyboard.press("Enter");
+        const inMain = await page.evaluate(() => document.querySelector("main")?.contains(document.activeElement));
+        if (!inMain) problems.push(`${shown.file}: the skip link does not move the focus to the content`);
+      }
+      await page.close();
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  test("code comments and the two classes' colours have enough contrast, light and dark", async () => {
+    const problems: string[] = [];
+    const lesson = lessonPages.find((p) => p.file.startsWith("lesson-01"))?.file ?? lessonPages[0].file;
+    for (const colorScheme of ["light", "dark"] as const) {
+      const page = await openAt(lesson);
+      await page.emulateMedia({ colorScheme });
+      const pairs = (await page.evaluate(() => {
+        const pre = document.querySelector("main pre");
+        const background = pre ? getComputedStyle(pre).backgroundColor : "rgb(255, 255, 255)";
+        return [...new Set([...document.querySelectorAll("main pre [class^='tok-']")].map((t) => t.className))].map(
+          (kind) => ({
+            kind,
+            colour: getComputedStyle(document.querySelector(`main pre .${kind}`) as Element).color,
+            background,
+          }),
+        );
+      })) as { kind: string; colour: string; background: string }[];
+      for (const p of pairs) {
+        const ratio = contrast(p.colour, p.background);
+        if (ratio < 4.5) problems.push(`${colorScheme}: ${p.kind} at ${ratio.toFixed(2)}:1`);
+      }
+      await page.close();
+    }
+    // The two classes' point colours, in lesson 10's boundary figure and in the playground.
+    const page = await openAt("playground/index.html");
+    const colours = (await page.evaluate(async () => {
+      const text = await (await fetch("../lesson-10-experiments/results/boundaries.svg")).text();
+      const svg = new DOMParser().parseFromString(text, "image/svg+xml");
+      const legend = [...svg.querySelectorAll(".role-legend")].find((g) =>
+        g.querySelector(".role-legend-title")?.textContent?.includes("true class"),
+      );
+      const figure = [...(legend?.querySelectorAll(".role-legend-symbol path") ?? [])].map(
+        (p) => p.getAttribute("fill") ?? "",
+      );
+      const swatches = [...document.querySelectorAll(".swatch")].map((s) => getComputedStyle(s).backgroundColor);
+      return { figure, swatches };
+    })) as { figure: string[]; swatches: string[] };
+    await page.close();
+    const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(",")})`;
+    const figureRatio = contrast(rgb(colours.figure[0]), rgb(colours.figure[1]));
+    if (figureRatio < 3) problems.push(`lesson 10's two class colours at ${figureRatio.toFixed(2)}:1`);
+    const swatchRatio = contrast(colours.swatches[0], colours.swatches[1]);
+    if (swatchRatio < 3) problems.push(`the playground's two class colours at ${swatchRatio.toFixed(2)}:1`);
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
+
+test("lesson 10's figure titles keep their numbers: Model 4's learning rate is 0.000001", async () => {
+  const { page } = await open("lesson-10-experiments/index.html");
+  const title = await page.evaluate(async () => {
+    const text = await (await fetch("results/model4.svg")).text();
+    const svg = new DOMParser().parseFromString(text, "image/svg+xml");
+    return [...svg.querySelectorAll("text")].map((t) => t.textContent).find((t) => t?.startsWith("Model 4"));
+  });
+  expect(title).toBe("Model 4: 2 hidden layers, lr 0.000001");
+  await page.close();
+});
+
+test("the home page sums up each lesson in whole sentences of its own", async () => {
+  const { page } = await open("index.html");
+  const summaries = await page.$$eval(".course-map li", (items) =>
+    items.map((item) => ({
+      lesson: item.querySelector(".lesson-number")?.textContent,
+      text: item.querySelector("p")?.textContent ?? "",
+    })),
+  );
+  expect(summaries).toHaveLength(listLessons().length);
+  for (const { lesson, text } of summaries) {
+    expect(text, `lesson ${lesson}: a summary`).not.toBe("");
+    expect(text, `lesson ${lesson} ends its summary with a full stop`).toMatch(/[.!?]$/);
+    expect(text, `lesson ${lesson}'s summary is about itself`).not.toMatch(/^Lesson \d\d/);
+    expect(text, `lesson ${lesson}'s summary points at nothing on the lesson's page`).not.toMatch(
+      /\b(below|above|code block)\b/,
+    );
+  }
+  await page.close();
+});
