@@ -545,3 +545,266 @@ describe("both pages", () => {
     PATIENCE,
   );
 });
+
+const VIEWPORTS: [string, typeof LAPTOP][] = [
+  ["at 1280 px", LAPTOP],
+  ["at 390 px", PHONE],
+];
+
+/** Sets a control as a learner would: picks an option of a select, or types into a field and leaves it. */
+async function setField(page: Page, selector: string, value: string): Promise<void> {
+  if ((await page.$eval(selector, (element) => element.tagName)) === "SELECT") await page.selectOption(selector, value);
+  else {
+    await page.fill(selector, value);
+    await page.press(selector, "Tab");
+  }
+}
+
+const statusOf = async (page: Page) => (await page.textContent("#pg-status")) ?? "";
+
+describe.each(VIEWPORTS)("the training playground's controls, %s", (_, viewport) => {
+  test(
+    "a value it cannot use is refused beside the field, and nothing trains with another value instead",
+    async () => {
+      const { page, errors } = await open("playground/index.html?net=2-8-1&n=60&epochs=50", { viewport });
+      await playgroundReady(page);
+      const cases: [string, string, string][] = [
+        ["#pg-net", "2-0-1", "2-8-1"],
+        ["#pg-net", "2--1", "2-8-1"],
+        ["#pg-n", "-5", "60"],
+        ["#pg-seed", "text", "1"],
+        ["#pg-epochs", "0", "50"],
+      ];
+      for (const [selector, bad, good] of cases) {
+        await page.fill(selector, bad);
+        await page.click("#pg-start");
+        await page.waitForTimeout(800);
+        expect(await page.textContent("#pg-updates"), `${selector} = "${bad}": no update`).toBe("0");
+        expect(await epochOf(page), `${selector} = "${bad}": no epoch`).toBe(0);
+        // The message is one of the elements the field points at (aria-describedby), right below it.
+        await page.$eval(selector, (element) => element.scrollIntoView({ block: "center" }));
+        const message = await page.$eval(selector, (field) => {
+          const box = field.getBoundingClientRect();
+          const ids = (field.getAttribute("aria-describedby") ?? "").split(/\s+/).filter(Boolean);
+          for (const id of ids) {
+            const element = document.getElementById(id);
+            if (!element || element.hidden || !/must/.test(element.textContent ?? "")) continue;
+            const at = element.getBoundingClientRect();
+            return { text: element.textContent, below: at.top - box.bottom, inView: at.bottom <= innerHeight };
+          }
+          return null;
+        });
+        expect(message, `${selector} = "${bad}": a message the field points at`).not.toBeNull();
+        expect(message?.below, `${selector}: the message is just below the field`).toBeLessThan(40);
+        expect(message?.below).toBeGreaterThanOrEqual(-2);
+        expect(message?.inView, `${selector}: the message is on screen with the field`).toBe(true);
+        expect(await page.getAttribute(selector, "aria-invalid")).toBe("true");
+        await page.fill(selector, good);
+        await page.press(selector, "Tab");
+        expect(await page.getAttribute(selector, "aria-invalid"), `${selector} = "${good}" is fine again`).toBeNull();
+      }
+      // A control with a fixed set of values cannot hold one outside it: the learning rate is chosen, not typed.
+      expect(await page.$eval("#pg-lr", (element) => element.tagName)).toBe("SELECT");
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    PATIENCE,
+  );
+
+  test(
+    "Start right after typing a value trains with it, and a new learning rate mid-run carries on from there",
+    async () => {
+      const { page, errors } = await open("playground/index.html?net=2-8-1&n=100&epochs=5000", { viewport });
+      await playgroundReady(page);
+      await page.fill("#pg-n", "60");
+      await page.click("#pg-start");
+      await page.waitForFunction(() => Number(document.getElementById("pg-epoch")?.textContent) >= 3, null, {
+        timeout: 20_000,
+      });
+      expect(new URL(page.url()).searchParams.get("n"), "the typed value is the one trained with").toBe("60");
+      const before = await epochOf(page);
+      await setField(page, "#pg-lr", "0.01");
+      await page.waitForTimeout(1500);
+      expect(await epochOf(page), "the run goes on: no reset to epoch 0").toBeGreaterThanOrEqual(before);
+      expect(await page.textContent("#pg-start"), "and keeps training").toBe("Pause");
+      expect((await historyRows(page)).length).toBeGreaterThan(before);
+      expect(new URL(page.url()).searchParams.get("lr")).toBe("0.02");
+      expect(new URL(page.url()).searchParams.get("changes"), "the link still reproduces the run").toMatch(
+        /^lr:0\.01@\d+$/,
+      );
+      await pause(page);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    PATIENCE,
+  );
+
+  test(
+    "Pause says the epoch the Epoch tile shows",
+    async () => {
+      const { page, errors } = await open("playground/index.html?net=2-8-1&n=200&epochs=5000", { viewport });
+      await playgroundReady(page);
+      for (let round = 1; round <= 3; round++) {
+        await page.click("#pg-start");
+        await untilEpoch(page, 2 * round);
+        await pause(page);
+        await page.waitForTimeout(300);
+        const said = /^Paused at epoch (\d+)/.exec(await statusOf(page));
+        expect(said, await statusOf(page)).not.toBeNull();
+        expect(Number(said?.[1])).toBe(await epochOf(page));
+      }
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    PATIENCE,
+  );
+
+  test(
+    "One update shows the loss and accuracy of the network it changed",
+    async () => {
+      const { page, errors } = await open("playground/index.html?net=2-8-1&n=100&lr=0.1", { viewport });
+      await playgroundReady(page);
+      const tiles = () =>
+        page.$$eval(["#pg-train-loss", "#pg-test-loss"].join(","), (cells) => cells.map((c) => c.textContent));
+      const untrained = await tiles();
+      await page.click("#pg-step");
+      await page.waitForFunction(() => document.getElementById("pg-updates")?.textContent === "1");
+      await page.waitForTimeout(500);
+      const after = await tiles();
+      expect(after[0], "the training loss after one update").not.toBe(untrained[0]);
+      expect(after[1], "the test loss after one update").not.toBe(untrained[1]);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    PATIENCE,
+  );
+
+  test(
+    "says beforehand that a large network will be slow, and shows progress within an epoch",
+    async () => {
+      const { page, errors } = await open("playground/index.html?net=2-64-64-64-64-1&n=1000", { viewport });
+      await playgroundReady(page);
+      expect(await page.textContent("main"), "a warning before Start").toMatch(/slow/i);
+      await page.click("#pg-start");
+      await page.waitForFunction(
+        () =>
+          Number(document.getElementById("pg-updates")?.textContent) > 0 &&
+          document.getElementById("pg-speed")?.textContent !== "–",
+        null,
+        { timeout: 12_000 },
+      );
+      expect(await epochOf(page), "still in the first epoch").toBe(0);
+      await pause(page);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    PATIENCE,
+  );
+
+  test(
+    "names the classes +1 and −1 as the course does, in the colours of lesson 10's figures",
+    async () => {
+      const { page, errors } = await open("playground/index.html", { viewport });
+      await playgroundReady(page);
+      const caption = (await page.textContent("#pg-boundary-caption")) ?? "";
+      expect(caption).toContain("+1");
+      expect(caption).toContain("−1");
+      expect(caption).not.toMatch(/class [01]\b/);
+      // The colours lesson 10's boundary figure gives each true class (its legend), read from the figure itself.
+      const figure = (await page.evaluate(async () => {
+        const text = await (await fetch("../lesson-10-experiments/results/boundaries.svg")).text();
+        const svg = new DOMParser().parseFromString(text, "image/svg+xml");
+        const legend = [...svg.querySelectorAll(".role-legend")].find((g) =>
+          g.querySelector(".role-legend-title")?.textContent?.includes("true class"),
+        );
+        const fills = [...(legend?.querySelectorAll(".role-legend-symbol path") ?? [])].map((p) =>
+          p.getAttribute("fill"),
+        );
+        const labels = [...(legend?.querySelectorAll(".role-legend-label text") ?? [])].map((t) => t.textContent);
+        return Object.fromEntries(labels.map((label, i) => [label, fills[i]]));
+      })) as Record<string, string>;
+      const swatch = (text: string) =>
+        page.evaluate((label) => {
+          const caption = document.getElementById("pg-boundary-caption");
+          const swatches = [...(caption?.querySelectorAll(".swatch") ?? [])];
+          const found = swatches.find((s) => s.nextSibling?.textContent?.trim().startsWith(label));
+          return found ? getComputedStyle(found).backgroundColor : null;
+        }, text);
+      const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(", ")})`;
+      expect(await swatch("+1"), "+1").toBe(rgb(figure["+1"]));
+      expect(await swatch("−1"), "−1").toBe(rgb(figure["-1"] ?? figure["−1"]));
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    PATIENCE,
+  );
+});
+
+describe.each(VIEWPORTS)("the backprop stepper's words, %s", (_, viewport) => {
+  /** Draws `program`, runs Forward and every backward step; returns the status, the log and the check. */
+  async function stepThrough(program: string) {
+    const { page, errors } = await open("stepper/index.html", { viewport });
+    await page.waitForFunction(() => document.querySelectorAll("#st-graph .st-node").length > 0);
+    await page.fill("#st-program", program);
+    await page.click("#st-form button[type=submit]");
+    await page.click("#st-forward");
+    const seed = await page.textContent("#st-status");
+    const alertAfterForward = await page.isVisible("#st-error");
+    await page.click("#st-finish");
+    const log = await page.$$eval("#st-log li", (items) => items.map((item) => item.textContent ?? ""));
+    return {
+      page,
+      errors,
+      seed: seed ?? "",
+      log,
+      check: (await page.textContent("#st-check")) ?? "",
+      alertAfterForward,
+    };
+  }
+
+  test(
+    "keeps the parentheses a name needs: (x1*w1 + x2*w2).grad, (1 / a).backward()",
+    async () => {
+      const neuron = await stepThrough("x1 = 2\nx2 = 0\nw1 = -3\nw2 = 1\n(x1*w1 + x2*w2).tanh()");
+      expect(neuron.log.join("\n")).toContain("(x1*w1 + x2*w2).grad");
+      expect(neuron.log.join("\n")).not.toMatch(/[^(]x1\*w1 \+ x2\*w2\.grad/);
+      expect(neuron.errors).toEqual([]);
+      await neuron.page.close();
+      const quotient = await stepThrough("a = 4\n1 / a");
+      expect(quotient.check).toBe("(1 / a).backward() gives the same grads, all 3 of them.");
+      await quotient.page.close();
+    },
+    PATIENCE,
+  );
+
+  test(
+    "names the root's own derivative: dd/dd = 1 for a root d, not dL/dL",
+    async () => {
+      const run = await stepThrough("a = 2\nb = 3\nd = a*b");
+      await run.page.click("#st-restart");
+      await run.page.click("#st-forward");
+      await run.page.click("#st-step");
+      const seed = (await run.page.textContent("#st-status")) ?? "";
+      expect(seed).toContain("the root d gets grad 1");
+      expect(seed).toContain("dd/dd = 1");
+      expect(seed).not.toContain("dL/dL");
+      await run.page.close();
+    },
+    PATIENCE,
+  );
+
+  test(
+    "warns when a division by zero makes a value or a grad infinite, as it does for log(−1)",
+    async () => {
+      const run = await stepThrough("a = 0\nb = 1 / a\nc = b * 2");
+      const warning = run.page.locator("#st-error");
+      expect(run.alertAfterForward, "a warning once the forward pass gives Infinity").toBe(true);
+      expect(await warning.isVisible()).toBe(true);
+      expect(await warning.getAttribute("role")).toBe("alert");
+      expect(await warning.textContent()).toMatch(/b .*Infinity.*division by zero/);
+      expect(run.errors).toEqual([]);
+      await run.page.close();
+    },
+    PATIENCE,
+  );
+});

@@ -157,7 +157,7 @@ function contrast(a: string, b: string): number {
   return (light + 0.05) / (dark + 0.05);
 }
 
-describe.each(Object.entries(VIEWPORTS))("on a %s", (device, viewport) => {
+describe.each(Object.entries(VIEWPORTS))("on a %s", (_device, viewport) => {
   async function openAt(file: string): Promise<Page> {
     const { page } = await open(file);
     await page.setViewportSize(viewport);
