@@ -5,9 +5,10 @@
 import { describe, expect, test } from "vitest";
 import { type BackwardStep, BackwardStepper, localRule } from "../scripts/site/stepper/backward-steps";
 import { EXAMPLES } from "../scripts/site/stepper/examples";
-import { ExpressionError, parseProgram } from "../scripts/site/stepper/expression";
+import { asOperand, ExpressionError, parseProgram } from "../scripts/site/stepper/expression";
 import { buildGraph } from "../scripts/site/stepper/graph";
 import { type LayoutNode, layoutGraph, orderedLayers } from "../scripts/site/stepper/layout";
+import { nonFiniteWarning } from "../scripts/site/stepper/warnings";
 import { Value } from "../solutions/engine";
 
 const build = (source: string) => buildGraph(parseProgram(source), Value);
@@ -187,5 +188,53 @@ describe("layoutGraph", () => {
   test("is narrower top to bottom than across for a deep graph, so a phone can show it", () => {
     const graph = nodes(neuron);
     expect(layoutGraph(graph, "down").width).toBeLessThan(layoutGraph(graph, "across").width);
+  });
+});
+
+describe("asOperand", () => {
+  test("keeps a name, a number or a method call as it is, and puts anything else in parentheses", () => {
+    expect(["L", "2.5", "(a*b + c).tanh()", "a.exp().log()"].map(asOperand)).toEqual([
+      "L",
+      "2.5",
+      "(a*b + c).tanh()",
+      "a.exp().log()",
+    ]);
+    expect(["x1*w1 + x2*w2", "1 / a", "-3", "-a", "a**2", "not an expression!"].map(asOperand)).toEqual([
+      "(x1*w1 + x2*w2)",
+      "(1 / a)",
+      "(-3)",
+      "(-a)",
+      "(a**2)",
+      "(not an expression!)",
+    ]);
+  });
+});
+
+describe("nonFiniteWarning", () => {
+  const warning = (source: string, run?: (root: Value) => void) => {
+    const { root, names } = build(source);
+    run?.(root);
+    return nonFiniteWarning(root.topoSort(), (node) => asOperand(names.get(node) ?? ""));
+  };
+
+  test("says nothing while every number is finite", () => {
+    expect(warning(lesson04, (root) => root.backward())).toBeUndefined();
+  });
+
+  test("names the first node that is infinite and the division by zero that made it", () => {
+    expect(warning("a = 0\nb = 1 / a\nc = b * 2")).toBe(
+      "b is Infinity, after a division by zero (a = 0 in 1 / a): every grad that flows through it becomes " +
+        "infinite or NaN (not a number), as in a network whose numbers blew up.",
+    );
+    expect(warning("a = 0\nb = -1 / a\nc = b * 2")).toMatch(
+      /^b is -Infinity, after a division by zero \(a = 0 in \(-1\) \/ a\)/,
+    );
+    expect(warning("a = 0\nb = (1 / a) * 2")).toMatch(/^\(1 \/ a\) is Infinity, after a division by zero/);
+  });
+
+  test("names an overflow, and a grad that became infinite in the backward pass", () => {
+    expect(warning("a = 1000\nb = a.exp()")).toMatch(/^b is Infinity, because exp overflowed/);
+    // √a at a = 0 is 0, a finite number, but its derivative 0.5 · 0^(−0.5) is Infinity.
+    expect(warning("a = 0\nb = a**0.5", (root) => root.backward())).toMatch(/^a\.grad is Infinity: /);
   });
 });

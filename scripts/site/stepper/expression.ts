@@ -213,3 +213,18 @@ export function literalValue(expr: Expr): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * `text` ready to be written next to an operator or before `.grad`: in parentheses unless it is one name, a
+ * number or a method call, so that `x1*w1 + x2*w2` becomes `(x1*w1 + x2*w2).grad`, not `x1*w1 + x2*w2.grad`.
+ */
+export function asOperand(text: string): string {
+  try {
+    const [statement, ...more] = parseProgram(text);
+    const atomic = ["name", "number", "call"].includes(statement.expr.kind);
+    if (more.length === 0 && statement.name === undefined && atomic) return text;
+  } catch {
+    // Not an expression of the language (a label the engine gave): parentheses keep it in one piece.
+  }
+  return `(${text})`;
+}

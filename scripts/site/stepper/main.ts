@@ -4,9 +4,10 @@ import type { Value } from "@course/engine";
 import { loadCourseModule, showStubNotice, stubLesson } from "../browser/course";
 import { type BackwardStep, BackwardStepper, localRule } from "./backward-steps";
 import { EXAMPLES } from "./examples";
-import { ExpressionError, parseProgram } from "./expression";
+import { asOperand, ExpressionError, parseProgram } from "./expression";
 import { buildGraph, type ExpressionGraph } from "./graph";
 import { format, renderGraph } from "./render";
+import { nonFiniteWarning } from "./warnings";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = $<HTMLFormElement>("st-form");
@@ -70,6 +71,7 @@ buttons.forward.addEventListener("click", () => {
     `Forward: every node's data, computed by the engine as it built the graph, in topological order. ` +
       `Now run backward, one node at a time.`,
   );
+  warnIfNotFinite(state);
   update();
   buttons.step.focus();
 });
@@ -115,6 +117,7 @@ function backwardSteps(count: number): void {
       log.append(logEntry(state, state.last));
     }
     say(describeStep(state, state.last));
+    warnIfNotFinite(state);
     if (state.stepper.finished) compareWithBackward(state);
   } catch (error) {
     showError(error);
@@ -165,15 +168,28 @@ function displayName(graph: ExpressionGraph, node: Value): string {
   return graph.names.get(node) ?? (node.label || format(node.data));
 }
 
+/** The name as it reads next to an operator or before ".grad": "(x1*w1 + x2*w2).grad", "(1 / a).backward()". */
+function operandName(graph: ExpressionGraph, node: Value): string {
+  return asOperand(displayName(graph, node));
+}
+
+/** A number that is not finite shows the same warning as a refusal of the engine, under the expression. */
+function warnIfNotFinite(s: State): void {
+  const warning = nonFiniteWarning(s.nodes, (node) => operandName(s.graph, node));
+  if (!warning) return;
+  errorBox.textContent = `Careful: ${warning}`;
+  errorBox.hidden = false;
+}
+
 /** "L = d * f" for a named node, the operation on its children's names otherwise. */
 function stepTitle(s: State, node: Value): string {
-  const names = node.children.map((child) => displayName(s.graph, child));
+  const names = node.children.map((child) => operandName(s.graph, child));
   let formula: string;
   if (node.op === "") return displayName(s.graph, node);
   if (["+", "-", "*", "/"].includes(node.op) && names.length === 2) formula = `${names[0]} ${node.op} ${names[1]}`;
   else if (node.op === "neg") formula = `-${names[0]}`;
   else if (node.op.startsWith("**")) formula = `${names[0]}${node.op}`;
-  else formula = `${node.op}(${names.join(", ")})`;
+  else formula = `${node.op}(${node.children.map((child) => displayName(s.graph, child)).join(", ")})`;
   return node.label ? `${node.label} = ${formula}` : formula;
 }
 
@@ -181,11 +197,12 @@ function describeStep(s: State, step: BackwardStep | undefined): string {
   if (!step) return "";
   const number = `Step ${s.stepper.taken} of ${s.stepper.total}`;
   if (step.kind === "seed") {
-    return `${number}: the root ${displayName(s.graph, step.node)} gets grad 1 (dL/dL = 1). Next, its local backward step.`;
+    const root = operandName(s.graph, step.node);
+    return `${number}: the root ${displayName(s.graph, step.node)} gets grad 1 (d${root}/d${root} = 1: the root's own derivative). Next, its local backward step.`;
   }
   const changes = step.changes.map(
     (c) =>
-      `${displayName(s.graph, c.node)}.grad ${format(c.before)} → ${format(c.after)} (+= ${format(c.after - c.before)})`,
+      `${operandName(s.graph, c.node)}.grad ${format(c.before)} → ${format(c.after)} (+= ${format(c.after - c.before)})`,
   );
   const what = changes.length > 0 ? `: ${changes.join("; ")}` : "";
   const end = s.stepper.finished ? " Backward is done: every grad is final." : "";
@@ -208,11 +225,13 @@ function compareWithBackward(s: State): void {
     const fresh = buildGraph(parseProgram(program.value), ValueClass);
     fresh.root.backward();
     const freshNodes = fresh.root.topoSort();
-    const differ = s.nodes.filter((node, i) => freshNodes[i]?.grad !== node.grad);
+    // Object.is: a NaN grad (after a division by zero) is the same as NaN.
+    const differ = s.nodes.filter((node, i) => !Object.is(freshNodes[i]?.grad, node.grad));
+    const root = operandName(s.graph, s.graph.root);
     check.textContent =
       differ.length === 0
-        ? `${displayName(s.graph, s.graph.root)}.backward() gives the same grads, all ${s.nodes.length} of them.`
-        : `${displayName(s.graph, s.graph.root)}.backward() gives other grads for ${differ.map((n) => displayName(s.graph, n)).join(", ")}: ` +
+        ? `${root}.backward() gives the same grads, all ${s.nodes.length} of them.`
+        : `${root}.backward() gives other grads for ${differ.map((n) => displayName(s.graph, n)).join(", ")}: ` +
           "compare your backward() with the steps above.";
   } catch (error) {
     const lesson = stubLesson(error);
