@@ -1,7 +1,8 @@
 /**
  * The loss: one number that says how wrong a prediction is. Training makes it small.
  *
- * Lessons: 08 the squared error; 11 binary cross-entropy, on a probability and from a logit.
+ * Lessons: 08 the squared error; 11 binary cross-entropy, on a probability and from a logit; 13 the L2 and L1
+ * penalties, the regularization terms added to a loss.
  */
 import { type Operand, Value } from "./engine";
 
@@ -44,6 +45,27 @@ export function bceWithLogitsLoss(logit: Value, label: number): Value {
   // BEGIN lesson-11
   throw new Error("lesson-11 is not done yet: write this part of src/loss.ts. Read lessons/lesson-11-cross-entropy/README.md.");
   // END lesson-11
+}
+
+/**
+ * The L2 penalty ½ Σ w² of some weights (usually `model.weights()`), the term that regularization adds to the
+ * loss: `loss.add(l2Penalty(weights).mul(rate))`. Its gradient is w itself, so every step also pulls each weight
+ * towards 0 by lr · rate · w: PyTorch's `weight_decay` in `SGD`, and TensorFlow Playground's L2.
+ */
+export function l2Penalty(weights: Value[]): Value {
+  // BEGIN lesson-13
+  throw new Error("lesson-13 is not done yet: write this part of src/loss.ts. Read lessons/lesson-13-optimizers/README.md.");
+  // END lesson-13
+}
+
+/**
+ * The L1 penalty Σ |w|. Its gradient is the sign of each weight (+1 or −1, and 0 at exactly 0): every step pulls
+ * each weight towards 0 by the same lr · rate, so small weights reach 0 and stay there.
+ */
+export function l1Penalty(weights: Value[]): Value {
+  // BEGIN lesson-13
+  throw new Error("lesson-13 is not done yet: write this part of src/loss.ts. Read lessons/lesson-13-optimizers/README.md.");
+  // END lesson-13
 }
 
 // Provided check: -1/+1 targets (lesson 09's) would silently train towards nonsense.

@@ -109,6 +109,14 @@ export class ANN {
     // END lesson-07
   }
 
+  /**
+   * Provided: the weights of every neuron, without the biases, layer by layer. What regularization shrinks
+   * (lesson 13): a bias only moves a neuron's threshold, so shrinking it buys no smoothness.
+   */
+  weights(): Value[] {
+    return this.layers.flatMap((layer) => layer.neurons.flatMap((neuron) => neuron.w));
+  }
+
   /** Sets every parameter's grad to 0 before the next backward pass (micrograd's `zero_grad`). */
   zeroGrad(): void {
     // BEGIN lesson-07

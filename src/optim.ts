@@ -1,13 +1,14 @@
 /**
  * Optimizers: how each parameter moves, given its gradient. Lesson 07's `update(lr)` is the simplest one,
  * p -= lr * grad. These remember a little about past gradients, one number or two per parameter, and use it
- * to choose a better step. They follow PyTorch's `torch.optim` (formulas and defaults), without weight decay,
- * dampening, Nesterov, AMSGrad or parameter groups.
+ * to choose a better step. They follow PyTorch's `torch.optim` (formulas and defaults), without dampening,
+ * Nesterov, AMSGrad or parameter groups. Weight decay, the regularization that shrinks the weights, is AdamW's:
+ * decoupled from the gradient (`decayWeights`); L2 as a term of the loss is in loss.ts.
  *
  *     const optimizer = new Adam(model.parameters(), { lr: 0.01 });
  *     optimizer.zeroGrad(); loss.backward(); optimizer.step();
  *
- * Lesson 13.
+ * Lesson 13. The learning rate `lr` of every optimizer may change between steps (a schedule, the playground).
  */
 
 /**
@@ -52,7 +53,7 @@ export interface SGDOptions {
 
 /** Stochastic gradient descent, with optional momentum (PyTorch's `SGD`). */
 export class SGD extends Optimizer {
-  readonly lr: number;
+  lr: number;
   readonly momentum: number;
   /** One velocity per parameter, 0 before the first step (PyTorch's `momentum_buffer`). */
   readonly velocity: number[];
@@ -85,7 +86,7 @@ export interface RMSpropOptions {
 
 /** Divides each step by a running root mean square of the parameter's gradients (PyTorch's `RMSprop`). */
 export class RMSprop extends Optimizer {
-  readonly lr: number;
+  lr: number;
   readonly alpha: number;
   readonly eps: number;
   /** One running mean of squared gradients per parameter, 0 before the first step (PyTorch's `square_avg`). */
@@ -132,12 +133,13 @@ export class Adam extends Optimizer {
   /** t: how many steps were taken, for the bias correction (PyTorch's `state["step"]`). */
   t = 0;
 
-  constructor(params: Parameter[], { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8 }: AdamOptions = {}) {
-    super(params, "Adam");
-    checkPositive(lr, "Adam: lr");
-    checkFraction(betas[0], "Adam: betas[0]");
-    checkFraction(betas[1], "Adam: betas[1]");
-    checkPositive(eps, "Adam: eps");
+  /** `name` is for messages: "AdamW" when AdamW builds on it. */
+  constructor(params: Parameter[], { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8 }: AdamOptions = {}, name = "Adam") {
+    super(params, name);
+    checkPositive(lr, `${name}: lr`);
+    checkFraction(betas[0], `${name}: betas[0]`);
+    checkFraction(betas[1], `${name}: betas[1]`);
+    checkPositive(eps, `${name}: eps`);
     this.lr = lr;
     this.betas = betas;
     this.eps = eps;
@@ -153,11 +155,67 @@ export class Adam extends Optimizer {
   }
 }
 
+/**
+ * Decoupled weight decay: each parameter loses lr · weightDecay of itself, p −= lr · weightDecay · p, outside the
+ * gradient step (the first line of PyTorch's AdamW). With plain SGD this is exactly L2 in the loss
+ * (loss.ts's `l2Penalty`, rate = weightDecay); with Adam it is not, which is why AdamW exists.
+ */
+export function decayWeights(params: Parameter[], lr: number, weightDecay: number): void {
+  // BEGIN lesson-13
+  throw new Error("lesson-13 is not done yet: write this part of src/optim.ts. Read lessons/lesson-13-optimizers/README.md.");
+  // END lesson-13
+}
+
+export interface AdamWOptions extends AdamOptions {
+  /** λ: the share of itself a decayed parameter loses per unit of learning rate (PyTorch's default: 0.01). */
+  weightDecay?: number;
+  /**
+   * The parameters weight decay shrinks: all of them unless told, as in PyTorch. `model.weights()` leaves the
+   * biases alone.
+   */
+  decay?: Parameter[];
+}
+
+/**
+ * Adam with decoupled weight decay (PyTorch's `AdamW`, Loshchilov and Hutter's "Decoupled Weight Decay
+ * Regularization"): θ −= γλθ, then Adam's step, whose running means never see the decay.
+ */
+export class AdamW extends Adam {
+  /** λ, which may change between steps, like `lr`. */
+  weightDecay: number;
+  /** The parameters that decay (a subset of `params`). */
+  readonly decayed: Parameter[];
+
+  constructor(params: Parameter[], { weightDecay = 1e-2, decay = params, ...adam }: AdamWOptions = {}) {
+    super(params, adam, "AdamW");
+    checkNonNegative(weightDecay, "AdamW: weightDecay");
+    const own = new Set(params);
+    if (!decay.every((p) => own.has(p))) {
+      throw new RangeError("AdamW: decay lists a parameter that is not among those it optimizes.");
+    }
+    this.weightDecay = weightDecay;
+    this.decayed = decay;
+  }
+
+  /** θ −= lr · weightDecay · θ for the decayed parameters, then Adam's step. */
+  override step(): void {
+    // BEGIN lesson-13
+    throw new Error("lesson-13 is not done yet: write this part of src/optim.ts. Read lessons/lesson-13-optimizers/README.md.");
+    // END lesson-13
+  }
+}
+
 // Provided checks: a learning rate of 0 or a momentum of 1 fail here, not as a network that never learns.
 
 function checkPositive(x: number, what: string): void {
   if (!(typeof x === "number" && x > 0 && Number.isFinite(x))) {
     throw new RangeError(`${what} must be a positive number, got ${x}.`);
+  }
+}
+
+function checkNonNegative(x: number, what: string): void {
+  if (!(typeof x === "number" && x >= 0 && Number.isFinite(x))) {
+    throw new RangeError(`${what} must be 0 or a positive number, got ${x}.`);
   }
 }
 

@@ -10,7 +10,7 @@ import { Value } from "../solutions/engine";
 import { formatReport } from "../solutions/gradcheck";
 import { bceLoss, bceWithLogitsLoss, meanSeLoss } from "../solutions/loss";
 import { ANN, Layer, Neuron } from "../solutions/nn";
-import { Adam, RMSprop, SGD } from "../solutions/optim";
+import { Adam, AdamW, RMSprop, SGD } from "../solutions/optim";
 import { evaluateClaims, MODELS, type RunResult, runModel, type SeedRuns, type StudyConfig } from "../solutions/study";
 import { accuracy, evaluate, train } from "../solutions/train";
 
@@ -92,6 +92,19 @@ describe("optimizers (lesson 13)", () => {
     expect(() => new Adam(params, { betas: [0.9, 1] })).toThrow("Adam: betas[1] must lie in [0, 1), got 1.");
     expect(() => new Adam(params, { betas: [1.5, 0.9] })).toThrow("Adam: betas[0] must lie in [0, 1), got 1.5.");
     expect(() => new Adam(params, { eps: -1 })).toThrow("Adam: eps must be a positive number, got -1.");
+  });
+
+  test("AdamW names itself, refuses a negative weight decay and decays only parameters it optimizes", () => {
+    const [w, b] = [new Value(1), new Value(2)];
+    expect(() => new AdamW([w], { lr: 0 })).toThrow("AdamW: lr must be a positive number, got 0.");
+    expect(() => new AdamW([w], { weightDecay: -0.01 })).toThrow(
+      "AdamW: weightDecay must be 0 or a positive number, got -0.01.",
+    );
+    expect(() => new AdamW([w], { decay: [w, b] })).toThrow(
+      "AdamW: decay lists a parameter that is not among those it optimizes.",
+    );
+    const adamw = new AdamW([w, b]);
+    expect([adamw.weightDecay, adamw.decayed], "PyTorch's default: 0.01, on every parameter").toEqual([0.01, [w, b]]);
   });
 });
 
