@@ -214,14 +214,24 @@ describe("the interactive pages", () => {
     });
   });
 
-  test("the playground offers batch sizes, cross-entropy and optimizers only when the target has them", () => {
-    const all = playgroundBody({ target: "src", batches: true, crossEntropy: true, optimizers: true });
-    expect(all).toContain('id="pg-batch"');
-    expect(all).toContain('id="pg-loss"');
-    expect(all).toContain('id="pg-optimizer"');
+  test("the playground offers batch sizes, cross-entropy, optimizers and regularization only when the target has them", () => {
+    const all = playgroundBody({
+      target: "src",
+      batches: true,
+      crossEntropy: true,
+      optimizers: true,
+      regularization: true,
+    });
+    for (const id of ["batch", "loss", "optimizer", "regularization", "rate"]) expect(all).toContain(`id="pg-${id}"`);
     expect(all).toContain("your own code from <code>src/</code>");
-    const core = playgroundBody({ target: "solutions", batches: false, crossEntropy: false, optimizers: false });
-    expect(core).not.toMatch(/id="pg-(batch|loss|optimizer)"/);
+    const core = playgroundBody({
+      target: "solutions",
+      batches: false,
+      crossEntropy: false,
+      optimizers: false,
+      regularization: false,
+    });
+    expect(core).not.toMatch(/id="pg-(batch|loss|optimizer|regularization|rate)"/);
     expect(core).toContain("the course's reference code (<code>solutions/</code>)");
   });
 });

@@ -91,6 +91,7 @@ export function buildApps({ root, out, target, lessons, courseTitle }: AppOption
         batches: courseHas(target, "batches.ts", "miniBatches"),
         crossEntropy: courseHas(target, "loss.ts", "bceWithLogitsLoss"),
         optimizers: courseHas(target, "optim.ts", "Adam"),
+        regularization: courseHas(target, "loss.ts", "l2Penalty") && courseHas(target, "optim.ts", "decayWeights"),
       }),
     ),
     write("stepper", stepperBody({ target: targetName })),

@@ -6,6 +6,7 @@
  * pages fit a 390 px phone without sideways scrolling, name every control and work from the keyboard; built from
  * the pristine starter, both say "finish lesson 01 first". Screenshots go to reports/screenshots/.
  */
+import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import os from "node:os";
@@ -78,24 +79,56 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, timeout: 30_000 });
 }
 
-/** Until the network is built and its boundary drawn, and Start is enabled. */
+/** Until the network is built, measured and its pictures drawn, and Start is enabled. */
 async function playgroundReady(page: Page): Promise<void> {
   await page.waitForFunction(
     () =>
       !(document.getElementById("pg-start") as HTMLButtonElement).disabled &&
-      document.querySelector("#pg-boundary rect.cell:not([fill='#fff'])") !== null,
+      document.getElementById("pg-plane")?.dataset.drawnAt !== undefined &&
+      /^(Ready|Training)/.test(document.getElementById("pg-status")?.textContent ?? ""),
     null,
     { timeout: PATIENCE },
   );
 }
 
 const epochOf = async (page: Page) => Number(await page.textContent("#pg-epoch"));
-const fills = (page: Page) =>
-  page.$$eval("#pg-boundary rect.cell", (cells) => cells.map((cell) => cell.getAttribute("fill")));
+/** The colour of every cell of a canvas (the boundary's by default), as "r,g,b". */
+const fills = (page: Page, selector = "#pg-boundary-cells") =>
+  page.$eval(selector, (canvas) => {
+    const { width, height } = canvas as HTMLCanvasElement;
+    const pixels = (canvas as HTMLCanvasElement).getContext("2d")?.getImageData(0, 0, width, height).data ?? [];
+    return Array.from({ length: width * height }, (_, i) => [0, 1, 2].map((k) => pixels[4 * i + k]).join(","));
+  });
 const historyRows = (page: Page) =>
   page.$$eval("#pg-history tr", (rows) =>
     rows.map((row) => [...(row as HTMLTableRowElement).cells].map((cell) => cell.textContent ?? "")),
   );
+
+/**
+ * Over 3 s: how many frames the page drew per second (requestAnimationFrame callbacks), and how many times per
+ * second the pictures were redrawn with a newer network.
+ */
+async function frameRates(page: Page): Promise<{ frames: number; redraws: number }> {
+  return (await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        let frames = 0;
+        let redraws = 0;
+        let shown = document.getElementById("pg-plane")?.dataset.drawnAt;
+        const begin = performance.now();
+        const tick = () => {
+          frames += 1;
+          const now = document.getElementById("pg-plane")?.dataset.drawnAt;
+          if (now !== shown) redraws += 1;
+          shown = now;
+          const seconds = (performance.now() - begin) / 1000;
+          if (seconds < 3) requestAnimationFrame(tick);
+          else resolve({ frames: frames / seconds, redraws: redraws / seconds });
+        };
+        requestAnimationFrame(tick);
+      }),
+  )) as { frames: number; redraws: number };
+}
 
 async function untilEpoch(page: Page, epoch: number): Promise<void> {
   await page.waitForFunction((least) => Number(document.getElementById("pg-epoch")?.textContent) >= least, epoch, {
@@ -145,42 +178,47 @@ describe("the training playground", () => {
   );
 
   test(
-    "trains 2-16-16-1 on 200 points at a measured speed, and stays responsive while it does",
+    "trains 2-16-16-1 on 200 points at a measured speed, and keeps drawing beside a CPU-bound process",
     async () => {
       const { page, errors } = await open("playground/index.html?n=200&net=2-16-16-1&batch=1&epochs=5000");
       await playgroundReady(page);
       await page.click("#pg-start");
-      // The first epochs are the slowest (the JIT compiles, the garbage collector adapts): measure after 5 s.
-      await page.waitForTimeout(5000);
+      // The first epochs are the slowest (the JIT compiles, the garbage collector adapts): measure after 4 s.
+      await page.waitForTimeout(4000);
       const start = { time: Date.now(), epoch: await epochOf(page) };
-      const frames = (await page.evaluate(
-        () =>
-          new Promise((resolve) => {
-            let count = 0;
-            const begin = performance.now();
-            const tick = () => {
-              count += 1;
-              if (performance.now() - begin < 2000) requestAnimationFrame(tick);
-              else resolve(count / ((performance.now() - begin) / 1000));
-            };
-            requestAnimationFrame(tick);
-          }),
-      )) as number;
-      await page.waitForTimeout(Math.max(0, start.time + 10_000 - Date.now()));
+      const alone = await frameRates(page);
+      await page.waitForTimeout(Math.max(0, start.time + 6000 - Date.now()));
       const end = { time: Date.now(), epoch: await epochOf(page) };
       const shownSpeed = await page.textContent("#pg-speed");
+      // One more process that wants a whole core, as the issue asks: the two cores are now shared by it, the
+      // worker that trains and the page that draws.
+      const hog = spawn(process.execPath, ["-e", "for(;;){}"], { stdio: "ignore" });
+      let besideHog: { frames: number; redraws: number };
+      const hogStart = { time: Date.now(), epoch: await epochOf(page) };
+      try {
+        await page.waitForTimeout(1000);
+        besideHog = await frameRates(page);
+      } finally {
+        hog.kill();
+      }
+      const hogEnd = { time: Date.now(), epoch: await epochOf(page) };
       const clicked = Date.now();
       await pause(page);
       const pauseMs = Date.now() - clicked;
-      const epochsPerSecond = (end.epoch - start.epoch) / ((end.time - start.time) / 1000);
+      const rate = (a: typeof start, b: typeof start) => (b.epoch - a.epoch) / ((b.time - a.time) / 1000);
       const report = {
         network: "2-16-16-1",
         points: 200,
-        epochsPerSecond: Number(epochsPerSecond.toFixed(2)),
+        epochsPerSecond: Number(rate(start, end).toFixed(2)),
         shownByThePage: shownSpeed,
-        framesPerSecondWhileTraining: Number(frames.toFixed(1)),
+        framesPerSecondWhileTraining: Number(alone.frames.toFixed(1)),
+        pictureRedrawsPerSecond: Number(alone.redraws.toFixed(1)),
+        besideOneCpuBoundProcess: {
+          epochsPerSecond: Number(rate(hogStart, hogEnd).toFixed(2)),
+          framesPerSecond: Number(besideHog.frames.toFixed(1)),
+          pictureRedrawsPerSecond: Number(besideHog.redraws.toFixed(1)),
+        },
         pauseTookMs: pauseMs,
-        measuredOverSeconds: (end.time - start.time) / 1000,
         loadAverage: os.loadavg().map((load) => Number(load.toFixed(2))),
         cores: os.cpus().length,
         date: new Date().toISOString(),
@@ -189,13 +227,20 @@ describe("the training playground", () => {
       writeFileSync(SPEED_REPORT, `${JSON.stringify(report, null, 2)}\n`);
       console.log(
         `playground speed: ${report.epochsPerSecond} epochs/s (target 5) for 2-16-16-1 on 200 points, ` +
-          `${report.framesPerSecondWhileTraining} frames/s, pause in ${pauseMs} ms, ` +
+          `${report.framesPerSecondWhileTraining} frames/s (${report.pictureRedrawsPerSecond} redraws/s); beside a ` +
+          `CPU-bound process ${report.besideOneCpuBoundProcess.framesPerSecond} frames/s ` +
+          `(${report.besideOneCpuBoundProcess.pictureRedrawsPerSecond} redraws/s, ` +
+          `${report.besideOneCpuBoundProcess.epochsPerSecond} epochs/s); pause in ${pauseMs} ms, ` +
           `load average ${report.loadAverage.join(" ")} on ${report.cores} cores`,
       );
-      // The target is 5 epochs/s; on a loaded shared machine the test asks only that training clearly moves
-      // and the page keeps drawing, and reports the measured figure.
-      expect(epochsPerSecond).toBeGreaterThan(0.5);
-      expect(frames, "the page keeps drawing while the worker trains").toBeGreaterThan(5);
+      // The targets are 5 epochs/s and 30 frames/s beside a CPU-bound process; they are met on this 2-core
+      // machine when it is otherwise quiet (reports/playground-speed.json has the figures). The CI machine may be
+      // shared with other jobs, so the test asks for a third of them: training clearly moves, the page keeps
+      // drawing, and a broken redraw (a frame a second) still fails.
+      expect(rate(start, end)).toBeGreaterThan(0.5);
+      expect(alone.frames, "the page keeps drawing while the worker trains").toBeGreaterThan(10);
+      expect(besideHog.frames, "and beside a CPU-bound process").toBeGreaterThan(10);
+      expect(besideHog.redraws, "the pictures follow the training").toBeGreaterThan(5);
       expect(pauseMs, "Pause takes effect promptly").toBeLessThan(5000);
       const stopped = await epochOf(page);
       await page.waitForTimeout(1500);
@@ -223,7 +268,7 @@ describe("the training playground", () => {
       await untilEpoch(page, 1);
       await pause(page);
       expect(new URL(page.url()).search).toBe(
-        "?n=200&noise=0.2&seed=1&net=2-8-8-1&lr=0.01&batch=1&loss=mse&opt=sgd&epochs=50",
+        "?data=moons&n=200&noise=0.2&test=0.25&seed=1&net=2-8-8-1&act=tanh&lr=0.01&reg=none&rate=0&batch=1&loss=mse&opt=sgd&epochs=50",
       );
       expect(await page.inputValue("#pg-net")).toBe("2-8-8-1");
       expect(await presets.nth(2).getAttribute("aria-pressed")).toBe("true");
@@ -237,7 +282,8 @@ describe("the training playground", () => {
   test(
     "keeps its settings in the address: a shared link trains the same run, with cross-entropy, batches and Adam",
     async () => {
-      const query = "?n=100&noise=0.1&seed=5&net=2-6-1&lr=0.05&batch=10&loss=bce&opt=adam&epochs=4";
+      const query =
+        "?data=moons&n=100&noise=0.1&test=0.25&seed=5&net=2-6-1&act=tanh&lr=0.05&reg=none&rate=0&batch=10&loss=bce&opt=adam&epochs=4";
       const { page, errors } = await open(`playground/index.html${query}`);
       await playgroundReady(page);
       expect(new URL(page.url()).search).toBe(query);
@@ -261,10 +307,12 @@ describe("the training playground", () => {
       expect(Number(rows[4][1])).toBeLessThan(Number(rows[0][1]));
 
       // A value that cannot be read is refused where it was typed, and the address keeps the last good settings.
-      await page.fill("#pg-lr", "0");
-      await page.press("#pg-lr", "Enter");
-      expect(await page.getAttribute("#pg-lr", "aria-invalid")).toBe("true");
-      expect(await page.textContent("#pg-problem")).toBe("The learning rate must be a number above 0, at most 10.");
+      await page.fill("#pg-epochs", "0");
+      await page.press("#pg-epochs", "Enter");
+      expect(await page.getAttribute("#pg-epochs", "aria-invalid")).toBe("true");
+      expect(await page.textContent("#pg-epochs-problem")).toBe(
+        "The number of epochs must be a whole number from 1 to 5000.",
+      );
       expect(new URL(page.url()).search).toBe(query);
       expect(errors).toEqual([]);
       await page.close();
@@ -572,7 +620,7 @@ describe.each(VIEWPORTS)("the training playground's controls, %s", (_, viewport)
         ["#pg-net", "2-0-1", "2-8-1"],
         ["#pg-net", "2--1", "2-8-1"],
         ["#pg-n", "-5", "60"],
-        ["#pg-seed", "text", "1"],
+        ["#pg-seed", "1.5", "1"],
         ["#pg-epochs", "0", "50"],
       ];
       for (const [selector, bad, good] of cases) {
@@ -806,5 +854,146 @@ describe.each(VIEWPORTS)("the backprop stepper's words, %s", (_, viewport) => {
       await run.page.close();
     },
     PATIENCE,
+  );
+});
+
+/** Trains the run at `query` until it finishes; returns the last row of its history, as numbers. */
+async function trainToTheEnd(page: Page, epochs: number): Promise<number[]> {
+  await playgroundReady(page);
+  await page.click("#pg-start");
+  await page.waitForFunction(
+    (n) => document.getElementById("pg-status")?.textContent?.startsWith(`Finished ${n} epochs`),
+    epochs,
+    { timeout: PATIENCE },
+  );
+  const rows = await historyRows(page);
+  expect(rows, "a row per epoch and one for the untrained network").toHaveLength(epochs + 1);
+  return rows[epochs].map((cell) => Number.parseFloat(cell));
+}
+
+describe.each(VIEWPORTS)("the training playground's features, %s", (_, viewport) => {
+  // The accuracy each data set reaches, stated before: these are the numbers the reference code gives (the runs
+  // are seeded), rounded down, with a point or two to spare for another browser's last bits.
+  const runs = [
+    {
+      data: "circle",
+      query: "data=circle&noise=0.05&net=2-8-1&act=tanh&lr=0.03&epochs=20",
+      epochs: 20,
+      train: 95,
+      test: 95,
+    },
+    {
+      data: "xor",
+      query: "data=xor&noise=0.05&net=2-8-1&act=sigmoid&lr=0.1&epochs=20",
+      epochs: 20,
+      train: 95,
+      test: 88,
+    },
+    {
+      data: "spiral",
+      query: "data=spiral&noise=0.02&net=2-16-16-16-1&act=relu&lr=0.02&opt=adam&batch=10&epochs=40",
+      epochs: 40,
+      train: 90,
+      test: 85,
+    },
+  ];
+
+  test.each(runs)(
+    "trains the $data data to $train % training and $test % test accuracy, drawing every neuron's tile and weight",
+    async ({ query, epochs, train, test }) => {
+      const { page, errors } = await open(`playground/index.html?${query}`, { viewport });
+      const last = await trainToTheEnd(page, epochs);
+      expect(last[3], "training accuracy, in %").toBeGreaterThanOrEqual(train);
+      expect(last[4], "test accuracy, in %").toBeGreaterThanOrEqual(test);
+      // A tile per neuron, inputs and output included, each a picture over the plane (not one flat colour).
+      const sizes = [2, ...(/net=([\d-]+)/.exec(query)?.[1].split("-").slice(1, -1).map(Number) ?? []), 1];
+      const tiles = await page.$$eval(".pg-unit", (canvases) => canvases.length);
+      expect(tiles).toBe(sizes.reduce((sum, size) => sum + size, 0));
+      for (const selector of [
+        ".pg-unit[data-layer='1'][data-unit='0']",
+        `.pg-unit[data-layer='1'][data-unit='${sizes[1] - 1}']`,
+      ]) {
+        expect(new Set(await fills(page, selector)).size, `${selector} shows a picture`).toBeGreaterThan(3);
+      }
+      // A line per weight: wider for a larger weight, blue (positive) or orange (negative) by its sign.
+      const lines = await page.$$eval(".pg-weight", (elements) =>
+        elements.map((line) => ({
+          weight: Number(line.getAttribute("data-weight")),
+          width: Number(line.getAttribute("stroke-width")),
+          positive: line.classList.contains("positive"),
+        })),
+      );
+      expect(lines).toHaveLength(sizes.slice(1).reduce((sum, size, i) => sum + size * sizes[i], 0));
+      for (const line of lines) {
+        expect(line.positive, `the colour of the weight ${line.weight}`).toBe(line.weight >= 0);
+        // data-weight has 4 digits, the width one decimal: equal up to both roundings.
+        const width = Math.min(6, 0.5 + 1.5 * Math.abs(line.weight));
+        expect(Math.abs(line.width - width), `the width of the weight ${line.weight}`).toBeLessThanOrEqual(0.06);
+      }
+      expect(await scrollsSideways(page)).toBe(false);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    PATIENCE * 2,
+  );
+
+  test(
+    "L2 lowers Model 5's final test loss, as lesson 13 shows: 0.216 without, 0.204 with a rate of 0.001",
+    async () => {
+      const { page, errors } = await open("playground/index.html", { viewport });
+      await playgroundReady(page);
+      await page.locator("#pg-presets button", { hasText: "Model 5" }).click();
+      await page.waitForFunction(
+        () => document.getElementById("pg-status")?.textContent?.startsWith("Finished 50 epochs"),
+        null,
+        { timeout: PATIENCE },
+      );
+      const without = Number((await historyRows(page))[50][2]);
+      await setField(page, "#pg-regularization", "l2");
+      await setField(page, "#pg-rate", "0.001");
+      await page.click("#pg-reset");
+      expect(new URL(page.url()).searchParams.get("reg")).toBe("l2");
+      const withL2 = (await trainToTheEnd(page, 50))[2];
+      expect(without, "Model 5's final test loss, seed 1, as in lesson 13").toBeCloseTo(0.216, 3);
+      expect(withL2, "with L2 at 0.001").toBeCloseTo(0.204, 3);
+      expect(withL2).toBeLessThan(without);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    PATIENCE * 2,
+  );
+
+  test(
+    "changes the learning rate, the regularization and its rate mid-run, and its link replays them exactly",
+    async () => {
+      const { page, errors } = await open("playground/index.html?n=80&net=2-6-1&epochs=1000", { viewport });
+      await playgroundReady(page);
+      await page.click("#pg-start");
+      await untilEpoch(page, 2);
+      await pause(page);
+      await setField(page, "#pg-lr", "0.1");
+      await setField(page, "#pg-regularization", "l1");
+      await setField(page, "#pg-rate", "0.01");
+      const pausedAt = await epochOf(page);
+      expect(pausedAt, "no reset").toBeGreaterThanOrEqual(2);
+      const end = pausedAt + 3;
+      await setField(page, "#pg-epochs", String(end));
+      await page.click("#pg-start");
+      await page.waitForFunction(
+        (n) => document.getElementById("pg-status")?.textContent?.startsWith(`Finished ${n}`),
+        end,
+      );
+      const link = new URL((await page.getAttribute("#pg-link", "href")) ?? "", page.url());
+      expect(link.searchParams.get("changes")).toMatch(/^lr:0\.1@(\d+),reg:l1@\1,rate:0\.01@\1$/);
+      const first = await historyRows(page);
+      const replay = await open(`playground/index.html${link.search}`, { viewport });
+      expect(await trainToTheEnd(replay.page, end)).toEqual(first[end].map((cell) => Number.parseFloat(cell)));
+      expect(await historyRows(replay.page), "every epoch, number for number").toEqual(first);
+      expect(await replay.page.inputValue("#pg-lr"), "the fields show the values in force").toBe("0.1");
+      expect([...errors, ...replay.errors]).toEqual([]);
+      await page.close();
+      await replay.page.close();
+    },
+    PATIENCE * 2,
   );
 });

@@ -6,39 +6,45 @@ import type * as Study from "@course/study";
 import type { HistoryRow } from "@course/train";
 import { courseUrl, loadCourseModule, showStubNotice } from "../browser/course";
 import { drawChart } from "./charts";
-import { BoundaryPicture } from "./picture";
-import type { FromWorker, Stop, ToWorker } from "./protocol";
 import {
-  DEFAULT_SETTINGS,
+  controlOf,
+  type FieldName,
+  fieldNames,
+  fillForm,
+  firstProblem,
+  isTyped,
+  LIVE,
+  labelOf,
+  onPage,
+  readField,
+  showProblem,
+  sliderText,
+} from "./form";
+import { NetworkPicture } from "./network";
+import { BoundaryPicture } from "./picture";
+import type { FromWorker, Pictures, Stop, ToWorker } from "./protocol";
+import {
+  type Change,
+  liveAt,
   presetSettings,
   queryOf,
   type Settings,
   settingsFromQuery,
-  withField,
+  startingOver,
   writeField,
 } from "./settings";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const svg = (id: string) => document.getElementById(id) as unknown as SVGSVGElement;
 
-/** Each setting's form field; a field the page leaves out (a bonus lesson the target lacks) keeps its default. */
-const FIELD_IDS: Record<keyof Settings, string> = {
-  n: "pg-n",
-  noise: "pg-noise",
-  seed: "pg-seed",
-  hidden: "pg-net",
-  lr: "pg-lr",
-  batch: "pg-batch",
-  loss: "pg-loss",
-  optimizer: "pg-optimizer",
-  epochs: "pg-epochs",
-};
+/** An epoch that takes longer than this is slow: the page says so before training starts. */
+const SLOW_EPOCH_SECONDS = 2;
 
 /** What the page can offer instead of a bonus lesson that is not done yet. */
 const WAY_ROUND: Record<string, string> = {
-  "lesson-11": "Or choose the squared-error loss, which needs only lessons 01 to 08.",
+  "lesson-11": "Or choose the squared-error loss and tanh, relu or linear, which need only lessons 01 to 08.",
   "lesson-12": "Or set the batch size to 1: lesson 09's per-example SGD.",
-  "lesson-13": "Or choose plain SGD: lesson 07's update(lr).",
+  "lesson-13": "Or choose plain SGD and no regularization: lesson 07's update(lr).",
 };
 
 const ui = {
@@ -48,10 +54,14 @@ const ui = {
   notice: $("pg-notice"),
   problem: $("pg-problem"),
   status: $("pg-status"),
+  estimate: $("pg-estimate"),
   link: $<HTMLAnchorElement>("pg-link"),
   presets: $("pg-presets"),
   gridWarning: $("pg-grid-warning"),
   history: $("pg-history"),
+  plane: $("pg-plane"),
+  network: $("pg-network"),
+  epochProgress: $<HTMLProgressElement>("pg-epoch-progress"),
   stats: {
     epoch: $("pg-epoch"),
     updates: $("pg-updates"),
@@ -67,26 +77,36 @@ const ui = {
 const view = {
   run: 0,
   picture: undefined as BoundaryPicture | undefined,
-  grid: undefined as Float32Array | undefined,
+  network: undefined as NetworkPicture | undefined,
+  pictures: undefined as Pictures | undefined,
+  picturesDrawn: true,
   rows: [] as HistoryRow[],
+  latest: undefined as (HistoryRow & { updates: number }) | undefined,
   tableRows: 0,
   epoch: 0,
   updates: 0,
-  epochsPerSecond: null as number | null,
+  updatesPerEpoch: 1,
+  updatesPerSecond: null as number | null,
   running: false,
+  /** Pause was pressed: the status says where training stopped once the worker has. */
+  pausing: false,
   /** Training cannot go on until a reset (a stub, a divergence, a failure). */
   blocked: false,
   ready: false,
-  /** Start training as soon as the network is built (a preset was clicked). */
+  /** Start training as soon as the network is built (Start was pressed while it was being built). */
   autoRun: false,
+  /** What was built, until the first measurement of the untrained network says it is ready. */
+  built: "",
 };
 
 const address = settingsFromQuery(location.search);
+/** The run's settings: what it started with, and `changes`, the live changes made since. */
 let settings = onPage(address.settings);
 if (address.ignored.length > 0) {
-  showProblem(`Part of the address was not understood, so the default is used: ${address.ignored.join("; ")}.`);
+  ui.problem.textContent = `Part of the address was not understood, so the default is used: ${address.ignored.join("; ")}.`;
+  ui.problem.hidden = false;
 }
-fillForm();
+showSettings();
 
 const worker = new Worker(new URL("./worker.mjs", import.meta.url), { type: "module" });
 worker.onmessage = ({ data }: MessageEvent<FromWorker>) => receive(data);
@@ -96,73 +116,131 @@ worker.onerror = (event) => {
 restart();
 addPresets();
 
-ui.start.addEventListener("click", () => {
-  send({ kind: view.running ? "pause" : "run" });
-  say(view.running ? `Paused at epoch ${view.epoch}.` : "Training…");
+ui.start.addEventListener("click", start);
+ui.step.addEventListener("click", () => {
+  if (refuseProblems()) return;
+  send({ kind: "step" });
 });
-ui.step.addEventListener("click", () => send({ kind: "step" }));
-ui.reset.addEventListener("click", () => restart());
-for (const [name, id] of Object.entries(FIELD_IDS) as [keyof Settings, string][]) {
-  const field = document.getElementById(id) as HTMLInputElement | HTMLSelectElement | null;
-  field?.addEventListener("change", () => applyField(name, field));
+ui.reset.addEventListener("click", () => {
+  settings = startingOver(settings);
+  restart();
+});
+for (const name of fieldNames()) {
+  const control = controlOf(name) as HTMLInputElement | HTMLSelectElement;
+  control.addEventListener("change", () => apply(name));
+  const output = document.getElementById(`${control.id}-value`);
+  if (isTyped(control)) control.addEventListener("input", () => check(name));
+  else if (output) {
+    control.addEventListener("input", () => {
+      output.textContent = sliderText(name, Number(control.value));
+    });
+  }
 }
 // Enter in a field submits the form: apply the field instead of reloading the page.
 $("pg-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  const entry = Object.entries(FIELD_IDS).find(([, id]) => id === document.activeElement?.id);
-  if (entry) applyField(entry[0] as keyof Settings, document.activeElement as HTMLInputElement);
+  const name = fieldNames().find((n) => controlOf(n) === document.activeElement);
+  if (name) apply(name);
 });
 
-/** Reads a changed field: a problem is shown beside the form; new settings restart the run (the epochs do not). */
-function applyField(name: keyof Settings, field: HTMLInputElement | HTMLSelectElement): void {
-  const read = withField(settings, name, field.value);
-  if ("problem" in read) {
-    field.setAttribute("aria-invalid", "true");
-    showProblem(`${capitalize(read.problem)}.`);
+/** Start (or Pause). Values typed but not applied yet are applied first; one that cannot be used stops it. */
+function start(): void {
+  if (view.running) {
+    view.pausing = true;
+    send({ kind: "pause" });
     return;
   }
-  field.removeAttribute("aria-invalid");
-  ui.problem.hidden = true;
-  if (queryOf(read.settings) === queryOf(settings)) return;
-  settings = read.settings;
-  fillForm();
-  if (name === "epochs") {
+  if (refuseProblems()) return;
+  const typedNow = fieldNames().find((name) => {
+    const read = readField(settings, name);
+    return "settings" in read && read.changed;
+  });
+  if (typedNow) apply(typedNow);
+  if (!view.ready) view.autoRun = true;
+  send({ kind: "run" });
+  say("Training…");
+  scheduleDraw();
+}
+
+/** Says which typed field holds something it cannot use, and takes the learner there; true if one does. */
+function refuseProblems(): boolean {
+  const found = firstProblem(settings);
+  if (!found) return false;
+  showProblem(found.control, found.problem);
+  say(`Nothing trains until ${labelOf(found.control)} is fixed: ${found.problem}.`);
+  found.control.focus();
+  return true;
+}
+
+/** While typing: the message below the field says at once what is wrong, or goes away. */
+function check(name: FieldName): void {
+  const read = readField(settings, name);
+  showProblem(controlOf(name) as HTMLInputElement, "problem" in read ? read.problem : undefined);
+}
+
+/**
+ * Uses a changed field. The learning rate and the regularization change the run from its next update on; the
+ * number of epochs only where it stops; anything else starts a new run, training on if the old one was.
+ */
+function apply(name: FieldName): void {
+  const control = controlOf(name) as HTMLInputElement | HTMLSelectElement;
+  const read = readField(settings, name);
+  if ("problem" in read) {
+    showProblem(control, read.problem);
+    return;
+  }
+  showProblem(control, undefined);
+  const live = LIVE[name];
+  const value = read.settings[name];
+  if (live && writeField({ ...settings, ...liveNow() }, name) !== writeField(read.settings, name)) {
+    send({ kind: "set", field: live, value } as ToWorker);
+  } else if (name === "epochs" && read.changed) {
+    settings = read.settings;
     send({ kind: "epochs", epochs: settings.epochs });
-    draw();
-  } else restart();
+    showSettings();
+    scheduleDraw();
+  } else if (!live && read.changed) {
+    settings = startingOver(read.settings);
+    restart(view.running);
+  }
 }
 
-/** Settings the page can run: the fields it leaves out keep their defaults. */
-function onPage(wanted: Settings): Settings {
-  const kept = { ...wanted };
-  for (const [name, id] of Object.entries(FIELD_IDS) as [keyof Settings, string][]) {
-    if (!document.getElementById(id)) Object.assign(kept, { [name]: DEFAULT_SETTINGS[name] });
-  }
-  return kept;
+/** The live settings in force now: the run's own, then its changes so far. */
+function liveNow(): Pick<Settings, "lr" | "rate" | "regularization"> {
+  return liveAt(settings, Number.POSITIVE_INFINITY);
 }
 
-function fillForm(): void {
-  for (const [name, id] of Object.entries(FIELD_IDS) as [keyof Settings, string][]) {
-    const field = document.getElementById(id) as HTMLInputElement | null;
-    if (field) field.value = writeField(settings, name);
-  }
-  const batch = document.getElementById(FIELD_IDS.batch) as HTMLInputElement | null;
-  if (batch) batch.max = String(settings.n);
-  const query = `?${queryOf(settings)}`;
+/**
+ * Writes the settings into the form and the address. A change made before the first update is the run's own
+ * setting, not a change: the address says lr=0.1, not lr=0.02 and a change to 0.1 at update 0.
+ */
+function showSettings(): void {
+  const early = settings.changes.filter((c) => c.update === 0);
+  const shown: Settings = {
+    ...settings,
+    ...liveAt({ ...settings, changes: early }, 0),
+    changes: settings.changes.filter((c) => c.update > 0),
+  };
+  fillForm(shown, liveNow());
+  const query = `?${queryOf(shown)}`;
   ui.link.href = query;
   history.replaceState(null, "", query);
   for (const button of ui.presets.querySelectorAll<HTMLButtonElement>("button")) {
-    button.setAttribute("aria-pressed", String(button.dataset.query === queryOf(settings)));
+    button.setAttribute("aria-pressed", String(button.dataset.query === queryOf(shown)));
   }
 }
 
 /** A fresh network and data set from the current settings; `autoRun` starts training once they are built. */
 function restart(autoRun = false): void {
-  Object.assign(view, { grid: undefined, rows: [], tableRows: 0, epoch: 0, updates: 0, epochsPerSecond: null });
-  Object.assign(view, { running: false, blocked: false, ready: false, autoRun, run: view.run + 1 });
+  Object.assign(view, { pictures: undefined, rows: [], latest: undefined, tableRows: 0, epoch: 0, updates: 0 });
+  Object.assign(view, { updatesPerSecond: null, running: false, pausing: false, blocked: false, ready: false });
+  Object.assign(view, { autoRun, run: view.run + 1 });
   ui.history.replaceChildren();
   ui.notice.hidden = true;
+  ui.estimate.hidden = true;
+  delete ui.plane.dataset.drawnAt;
   say("Building the data and the network…");
+  showSettings();
   send({ kind: "reset", settings, course: courseUrl(), run: view.run });
   if (autoRun) send({ kind: "run" });
   draw();
@@ -175,30 +253,94 @@ function send(message: ToWorker): void {
 function receive(message: FromWorker): void {
   if (message.run !== view.run) return;
   if (message.kind === "data") {
-    view.picture = new BoundaryPicture(svg("pg-boundary"), message.area, message.train, message.test);
+    view.picture = new BoundaryPicture(
+      $<HTMLCanvasElement>("pg-boundary-cells"),
+      svg("pg-boundary"),
+      message.area,
+      message.train,
+      message.test,
+    );
+    view.network = new NetworkPicture(ui.network, {
+      sizes: [2, ...settings.hidden, 1],
+      area: message.area,
+      tiles: message.tiles,
+      loss: settings.loss,
+    });
     view.ready = true;
-    const what =
+    view.updatesPerEpoch = message.updatesPerEpoch;
+    describeNetwork(message.parameters);
+    estimate(message.secondsPerUpdate, message.updatesPerEpoch, message.parameters);
+    view.built =
       `${message.train.x.length} training and ${message.test.x.length} test points, a ` +
       `${writeField(settings, "hidden")} network with ${message.parameters} parameters`;
-    say(view.autoRun ? `Training: ${what}.` : `Ready: ${what}. Press Start.`);
+    say(`Built: ${view.built}. Measuring the untrained network on every point…`);
   } else if (message.kind === "progress") {
-    view.rows.push(...message.rows);
-    if (message.grid) view.grid = message.grid;
-    Object.assign(view, {
-      epoch: message.epoch,
-      updates: message.updates,
-      epochsPerSecond: message.epochsPerSecond,
-      running: message.running,
-    });
-    ui.gridWarning.hidden = message.gridMatchesEngine;
+    if (view.built && !view.running)
+      say(view.autoRun ? `Training: ${view.built}.` : `Ready: ${view.built}. Press Start.`);
+    view.built = "";
+    progress(message);
   } else {
     stopped(message.stop);
   }
   scheduleDraw();
 }
 
+function progress(message: Extract<FromWorker, { kind: "progress" }>): void {
+  view.rows.push(...message.rows);
+  if (message.latest) view.latest = message.latest;
+  if (message.pictures) {
+    view.pictures = message.pictures;
+    view.picturesDrawn = false;
+  }
+  Object.assign(view, {
+    epoch: message.epoch,
+    updates: message.updates,
+    updatesPerSecond: message.updatesPerSecond,
+    running: message.running,
+  });
+  ui.gridWarning.hidden = message.gridMatchesEngine;
+  if (!sameChanges(message.changes, settings.changes)) {
+    settings = { ...settings, changes: message.changes };
+    showSettings();
+  }
+  if (view.pausing && !message.running) {
+    view.pausing = false;
+    const into = view.updates - view.epoch * view.updatesPerEpoch;
+    const where = into > 0 ? `, ${into} of ${view.updatesPerEpoch} updates into the next.` : ".";
+    say(`Paused at epoch ${view.epoch}${where}`);
+  }
+}
+
+function sameChanges(a: Change[], b: Change[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.update === b[i].update && c.field === b[i].field);
+}
+
+/** Before Start: how long an epoch will take here, measured, and a warning when that is long. */
+function estimate(secondsPerUpdate: number, updatesPerEpoch: number, parameters: number): void {
+  const seconds = secondsPerUpdate * updatesPerEpoch;
+  ui.estimate.textContent =
+    seconds >= SLOW_EPOCH_SECONDS
+      ? `This will be slow: about ${seconds.toFixed(0)} s per epoch (${updatesPerEpoch} updates of a network with ` +
+        `${parameters} parameters, timed here). Fewer points, fewer or narrower layers, or a larger batch train ` +
+        "faster; the Updates tile shows the progress within an epoch."
+      : `About ${seconds >= 0.5 ? `${seconds.toFixed(1)} s per epoch` : `${Math.round(1 / seconds)} epochs per second`} here (${updatesPerEpoch} updates each).`;
+  ui.estimate.classList.toggle("slow", seconds >= SLOW_EPOCH_SECONDS);
+  ui.estimate.hidden = false;
+}
+
+/** The network picture's name for a screen reader: its shape, and what its lines show. */
+function describeNetwork(parameters: number): void {
+  const lines = Number(ui.network.dataset.lines);
+  ui.network.setAttribute(
+    "aria-label",
+    `The ${writeField(settings, "hidden")} network, ${parameters} parameters: a tile per neuron` +
+      (lines > 0 ? `, a line per weight (${lines})` : "; too many weights to draw as lines"),
+  );
+}
+
 function stopped(stop: Stop): void {
   view.running = false;
+  view.pausing = false;
   if (stop.kind === "finished") {
     say(`Finished ${view.epoch} epochs. Raise "Stop after" to train on, or Reset to start again.`);
     return;
@@ -227,24 +369,69 @@ function scheduleDraw(): void {
   });
 }
 
-function draw(): void {
-  const canTrain = view.ready && !view.blocked;
-  ui.start.textContent = view.running ? "Pause" : "Start";
-  ui.start.disabled = !canTrain || (!view.running && view.epoch >= settings.epochs);
-  ui.step.disabled = !canTrain || view.running;
-  ui.reset.disabled = false;
+const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
 
-  const last = view.rows.at(-1);
-  const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
+function draw(): void {
+  const canTrain = !view.blocked;
+  ui.start.textContent = view.running ? "Pause" : "Start";
+  ui.start.disabled = !canTrain || (!view.running && view.ready && view.epoch >= settings.epochs);
+  ui.step.disabled = !canTrain || !view.ready || view.running;
+  ui.reset.disabled = false;
+  drawStats();
+  if (view.pictures && !view.picturesDrawn) {
+    view.picture?.paint(view.pictures.output, settings.loss);
+    view.network?.paint(view.pictures, view.running);
+    view.picturesDrawn = true;
+    // For the browser test: which network the pictures show.
+    ui.plane.dataset.drawnAt = String(view.updates);
+  }
+  if (view.tableRows < view.rows.length || view.rows.length === 0) drawCharts();
+  for (; view.tableRows < view.rows.length; view.tableRows++) {
+    const row = view.rows[view.tableRows];
+    const tr = document.createElement("tr");
+    for (const text of [
+      String(row.epoch),
+      row.trainLoss.toFixed(4),
+      row.testLoss.toFixed(4),
+      percent(row.trainAccuracy),
+      percent(row.testAccuracy),
+    ]) {
+      const td = document.createElement("td");
+      td.textContent = text;
+      tr.append(td);
+    }
+    ui.history.append(tr);
+  }
+}
+
+function drawStats(): void {
+  const latest = view.latest;
   ui.stats.epoch.textContent = String(view.epoch);
   ui.stats.updates.textContent = String(view.updates);
-  ui.stats.trainLoss.textContent = last ? last.trainLoss.toFixed(4) : "–";
-  ui.stats.testLoss.textContent = last ? last.testLoss.toFixed(4) : "–";
-  ui.stats.trainAccuracy.textContent = last ? percent(last.trainAccuracy) : "–";
-  ui.stats.testAccuracy.textContent = last ? percent(last.testAccuracy) : "–";
-  ui.stats.speed.textContent = view.epochsPerSecond === null ? "–" : `${view.epochsPerSecond.toFixed(1)} epochs/s`;
+  ui.epochProgress.max = view.updatesPerEpoch;
+  ui.epochProgress.value = view.updates - view.epoch * view.updatesPerEpoch;
+  ui.stats.trainLoss.textContent = latest ? latest.trainLoss.toFixed(4) : "–";
+  ui.stats.testLoss.textContent = latest ? latest.testLoss.toFixed(4) : "–";
+  ui.stats.trainAccuracy.textContent = latest ? percent(latest.trainAccuracy) : "–";
+  ui.stats.testAccuracy.textContent = latest ? percent(latest.testAccuracy) : "–";
+  const perSecond = view.updatesPerSecond;
+  const epochs = perSecond === null ? null : perSecond / view.updatesPerEpoch;
+  ui.stats.speed.textContent =
+    perSecond === null || epochs === null
+      ? "–"
+      : epochs >= 1
+        ? `${epochs.toFixed(1)} epochs/s`
+        : `${perSecond.toFixed(perSecond >= 10 ? 0 : 1)} updates/s`;
+  if (latest) {
+    ui.plane.setAttribute(
+      "aria-label",
+      `The network's prediction over the plane after ${latest.updates} updates: ` +
+        `${percent(latest.trainAccuracy)} of the training points and ${percent(latest.testAccuracy)} of the test points right`,
+    );
+  }
+}
 
-  if (view.picture && view.grid) view.picture.paint(view.grid, settings.loss);
+function drawCharts(): void {
   const losses = view.rows.flatMap((row) => [row.trainLoss, row.testLoss]);
   drawChart(
     svg("pg-loss-chart"),
@@ -264,22 +451,6 @@ function draw(): void {
     1,
     (y) => `${Math.round(100 * y)} %`,
   );
-  for (; view.tableRows < view.rows.length; view.tableRows++) {
-    const row = view.rows[view.tableRows];
-    const tr = document.createElement("tr");
-    for (const text of [
-      String(row.epoch),
-      row.trainLoss.toFixed(4),
-      row.testLoss.toFixed(4),
-      percent(row.trainAccuracy),
-      percent(row.testAccuracy),
-    ]) {
-      const td = document.createElement("td");
-      td.textContent = text;
-      tr.append(td);
-    }
-    ui.history.append(tr);
-  }
 }
 
 /** The notebook's five models, from the target's study.ts: one button each, which loads the model and trains it. */
@@ -287,20 +458,19 @@ async function addPresets(): Promise<void> {
   try {
     const study = await loadCourseModule<typeof Study>("study");
     for (const model of study.MODELS) {
-      const preset = presetSettings(study.layerSizes(model, study.STUDY_CONFIG), model.lr, study.STUDY_CONFIG);
+      const preset = onPage(presetSettings(study.layerSizes(model, study.STUDY_CONFIG), model.lr, study.STUDY_CONFIG));
       const button = document.createElement("button");
       button.type = "button";
       button.dataset.query = queryOf(preset);
       const layers = model.hiddenLayers === 1 ? "1 hidden layer" : `${model.hiddenLayers} hidden layers`;
       button.textContent = `${model.name}: ${layers} of ${study.STUDY_CONFIG.hidden}, lr ${model.lr}`;
       button.addEventListener("click", () => {
-        settings = onPage(preset);
-        fillForm();
+        settings = preset;
         restart(true);
       });
       ui.presets.append(button);
     }
-    fillForm();
+    showSettings();
   } catch (error) {
     ui.presets.textContent = `The notebook's models could not be loaded from study.ts: ${String(error)}`;
   }
@@ -315,13 +485,4 @@ function niceCeiling(x: number): number {
 
 function say(text: string): void {
   ui.status.textContent = text;
-}
-
-function showProblem(text: string): void {
-  ui.problem.textContent = text;
-  ui.problem.hidden = false;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,7 +1,7 @@
 /** The messages between the playground page and its training worker. */
 import type { HistoryRow } from "@course/train";
 import type { Domain, Grid } from "./boundary";
-import type { Settings } from "./settings";
+import type { Change, Settings } from "./settings";
 
 export type ToWorker =
   /**
@@ -14,12 +14,24 @@ export type ToWorker =
   /** One update (one batch). */
   | { kind: "step" }
   /** Training stops after this many epochs (changing it keeps the run going). */
-  | { kind: "epochs"; epochs: number };
+  | { kind: "epochs"; epochs: number }
+  /** A live setting changes from the next update on; the worker records when, in the run's changes. */
+  | ({ kind: "set" } & Omit<Change, "update">);
 
 export interface Points {
   x: number[][];
-  /** Class 1 (target +1 or label 1). */
+  /** Class +1 (target +1 or label 1). */
   positive: boolean[];
+}
+
+/** The pictures of the network as it is now: the output over the plane, each hidden unit's, its weights. */
+export interface Pictures {
+  /** The network's output on the grid of `area`, row by row from the top. */
+  output: Float32Array;
+  /** Every hidden unit's output on the coarser grid `tiles`, unit after unit, each row by row from the top. */
+  units: Float32Array;
+  /** Every weight, layer by layer, neuron by neuron: what the lines of the network picture show. */
+  weights: Float32Array;
 }
 
 /** Why training stopped on its own. */
@@ -32,19 +44,34 @@ export type Stop =
   | { kind: "failed"; message: string };
 
 export type FromWorker = { run: number } & (
-  | { kind: "data"; train: Points; test: Points; area: Domain & Grid; parameters: number }
+  | {
+      kind: "data";
+      train: Points;
+      test: Points;
+      area: Domain & Grid;
+      /** The grid of the unit tiles: the same rectangle, fewer cells. */
+      tiles: Grid;
+      parameters: number;
+      updatesPerEpoch: number;
+      /** How long one update took when measured before training (forward, loss, backward). */
+      secondsPerUpdate: number;
+    }
   | {
       kind: "progress";
       epoch: number;
       updates: number;
       /** Rows of the epochs finished since the last message (epoch 0 is the untrained network). */
       rows: HistoryRow[];
-      /** The network's output on the grid of `area`, row by row from the top; absent when no update happened. */
-      grid?: Float32Array;
-      /** False when the grid's arithmetic disagrees with the engine's outputs (see networkFunction). */
+      /** The last measurement of the network (after an epoch, or after One update). */
+      latest?: HistoryRow & { updates: number };
+      /** Absent when no update happened since the last pictures. */
+      pictures?: Pictures;
+      /** False when the pictures' arithmetic disagrees with the engine's outputs (see networkFunction). */
       gridMatchesEngine: boolean;
-      /** Over the last few seconds of training; null before two epochs have finished in a run. */
-      epochsPerSecond: number | null;
+      /** Over the last few seconds of training; null before any. */
+      updatesPerSecond: number | null;
+      /** Every live change made so far in this run (from the address and from the page). */
+      changes: Change[];
       running: boolean;
     }
   | { kind: "stopped"; stop: Stop }
