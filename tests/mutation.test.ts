@@ -7,7 +7,9 @@ import { parseRegions, regionsOf } from "../scripts/lib/regions";
 import { ROOT } from "../scripts/lib/target";
 import {
   checkSurvivors,
+  inFiles,
   type MutationReport,
+  onlyFiles,
   parseSurvivorsDoc,
   type ReportMutant,
   regionRanges,
@@ -49,6 +51,20 @@ describe("regionRanges", () => {
 
   test("leaves out files without regions", () => {
     expect(regionRanges().some((r) => r.startsWith("solutions/random.ts"))).toBe(false);
+  });
+});
+
+describe("--only", () => {
+  test("names the files a run mutates and checks; without it, every file", () => {
+    const files = onlyFiles(["--only", "solutions/optim.ts,solutions/loss.ts"]);
+    expect(files).toEqual(["solutions/optim.ts", "solutions/loss.ts"]);
+    expect(inFiles("solutions/optim.ts:40-45", files)).toBe(true);
+    expect(inFiles("solutions/loss.ts:12", files)).toBe(true);
+    expect(inFiles("solutions/optim2.ts:12", files), "a file, not a prefix").toBe(false);
+    expect(inFiles("solutions/engine.ts:174", files)).toBe(false);
+    expect(onlyFiles(["--report-only"])).toBeUndefined();
+    expect(inFiles("solutions/engine.ts:174", undefined)).toBe(true);
+    expect(() => onlyFiles(["--only"])).toThrow("--only needs the files");
   });
 });
 

@@ -32,6 +32,20 @@ export function regionRanges(root = ROOT): string[] {
   });
 }
 
+/** The files of `--only a.ts,b.ts` in a command line; undefined without the option (every file). */
+export function onlyFiles(argv: string[]): string[] | undefined {
+  const at = argv.indexOf("--only");
+  if (at < 0) return undefined;
+  const files = (argv[at + 1] ?? "").split(",").filter((file) => file !== "");
+  if (files.length === 0) throw new Error("--only needs the files, like --only solutions/optim.ts,solutions/loss.ts");
+  return files;
+}
+
+/** Whether a place ("solutions/optim.ts:12" or a range "solutions/optim.ts:12-20") is in one of `files`. */
+export function inFiles(where: string, files: string[] | undefined): boolean {
+  return !files || files.some((file) => where.startsWith(`${file}:`));
+}
+
 // What we read of Stryker's JSON report (mutation-testing-report-schema).
 export interface Position {
   line: number;

@@ -15,6 +15,9 @@
  *   npm run mutation -- --report-only        check the last report again (reports/mutation/mutation.json)
  *   npm run mutation -- --update-survivors   also rewrite the document's table: new survivors get a TODO
  *                                            reason to fill in, moved ones their new line, stale ones go
+ *   npm run mutation -- --only solutions/optim.ts,solutions/loss.ts
+ *                                            only those files' regions (minutes, not the whole hour): their
+ *                                            scores and survivors are checked, the other files' entries kept
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -23,8 +26,10 @@ import { Stryker } from "@stryker-mutator/core";
 import { ROOT } from "../lib/target";
 import {
   checkSurvivors,
+  inFiles,
   MUTATION_REPORT_DIR,
   type MutationReport,
+  onlyFiles,
   parseSurvivorsDoc,
   regionRanges,
   renderSurvivorsDoc,
@@ -37,6 +42,11 @@ import {
 } from "./mutants";
 
 const args = new Set(process.argv.slice(2));
+const only = onlyFiles(process.argv.slice(2));
+if (only && args.has("--update-survivors")) {
+  console.error("--update-survivors rewrites the whole table: run it after a full run, not with --only.");
+  process.exit(1);
+}
 const reportFile = path.join(ROOT, MUTATION_REPORT_DIR, "mutation.json");
 /** Every mutant's last result, committed, so that a run tests again only what changed. */
 const RESULTS_FILE = "docs/mutation-results.json";
@@ -50,7 +60,7 @@ async function runStryker(): Promise<void> {
     testRunner: "vitest",
     vitest: { configFile: "scripts/maintain/vitest.mutation.config.ts" },
     plugins: ["@stryker-mutator/vitest-runner"],
-    mutate: regionRanges(),
+    mutate: regionRanges().filter((range) => inFiles(range, only)),
     // Only what the tests need goes into the sandbox.
     ignorePatterns: ["/.course", "/coverage", "/site", "/src", "/docs", "/tests"],
     coverageAnalysis: "perTest",
@@ -90,7 +100,8 @@ function check(): string[] {
   const problems = thresholdProblems(all);
 
   const doc = readFileSync(docFile, "utf8");
-  const result = checkSurvivors(survivorsOf(report), parseSurvivorsDoc(doc), timedOutOf(report));
+  const documented = parseSurvivorsDoc(doc).filter((s) => inFiles(s.where, only));
+  const result = checkSurvivors(survivorsOf(report), documented, timedOutOf(report));
   for (const s of result.timedOut) {
     console.log(`  note: timed out this run (a busy machine?), so not confirmed as a survivor: ${describe(s)}`);
   }

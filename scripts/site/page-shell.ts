@@ -10,7 +10,8 @@ export const APP_PAGES = {
     doc: "docs/playground.md",
     title: "Training playground",
     nav: "Playground",
-    summary: "watch a network learn the two moons with the course's code, and change what it learns with.",
+    summary:
+      "watch a network learn the moons, a circle, XOR or a spiral with the course's code (or yours), neuron by neuron, and change what it learns with while it trains.",
   },
   stepper: {
     file: "stepper/index.html",

@@ -35,8 +35,10 @@ const PATIENCE = 90_000;
 const sites = {
   solutions: { out: path.join(ROOT, ".course", "site-interactive"), url: "", server: undefined as Server | undefined },
   starter: { out: path.join(ROOT, ".course", "site-starter"), url: "", server: undefined as Server | undefined },
+  upTo12: { out: path.join(ROOT, ".course", "site-up-to-12"), url: "", server: undefined as Server | undefined },
 };
 const STARTER = path.join(ROOT, ".course", "browser-starter");
+const UP_TO_12 = path.join(ROOT, ".course", "browser-up-to-12");
 let browser: Browser;
 
 beforeAll(async () => {
@@ -44,6 +46,12 @@ beforeAll(async () => {
   // `npm run site -- --target src` on a fresh clone: the starter as the generator writes it.
   writeCourseFiles(STARTER, generateStarter());
   buildSite({ out: sites.starter.out, target: STARTER });
+  // A learner who has done lessons 01 to 12: lesson 13's regions (optimizers, regularization) are still stubs.
+  writeCourseFiles(
+    UP_TO_12,
+    generateStarter((id) => id >= "lesson-13"),
+  );
+  buildSite({ out: sites.upTo12.out, target: UP_TO_12 });
   for (const site of Object.values(sites)) ({ server: site.server, url: site.url } = await serveStatic(site.out));
   browser = await launchChromium();
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -61,7 +69,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   for (const site of Object.values(sites)) await new Promise((resolve) => site.server?.close(resolve) ?? resolve(0));
-  rmSync(STARTER, { recursive: true, force: true });
+  for (const copy of [STARTER, UP_TO_12]) rmSync(copy, { recursive: true, force: true });
 });
 
 async function open(
@@ -294,12 +302,7 @@ describe("the training playground", () => {
       expect(await page.inputValue("#pg-loss")).toBe("bce");
       expect(await page.inputValue("#pg-optimizer")).toBe("adam");
       await page.click("#pg-start");
-      await page.waitForFunction(
-        () => document.getElementById("pg-status")?.textContent?.startsWith("Finished 4"),
-        null,
-        { timeout: PATIENCE },
-      );
-      await untilEpoch(page, 4);
+      await finished(page, 4);
       expect(await page.textContent("#pg-updates"), "75 training points in batches of 10: 8 updates an epoch").toBe(
         "32",
       );
@@ -857,15 +860,22 @@ describe.each(VIEWPORTS)("the backprop stepper's words, %s", (_, viewport) => {
   );
 });
 
-/** Trains the run at `query` until it finishes; returns the last row of its history, as numbers. */
-async function trainToTheEnd(page: Page, epochs: number): Promise<number[]> {
-  await playgroundReady(page);
-  await page.click("#pg-start");
+/** Until the run has finished `epochs` epochs and its table shows them all (it is drawn at the next frame). */
+async function finished(page: Page, epochs: number): Promise<void> {
   await page.waitForFunction(
-    (n) => document.getElementById("pg-status")?.textContent?.startsWith(`Finished ${n} epochs`),
+    (n) =>
+      document.getElementById("pg-status")?.textContent?.startsWith(`Finished ${n} epochs`) &&
+      document.querySelectorAll("#pg-history tr").length === n + 1,
     epochs,
     { timeout: PATIENCE },
   );
+}
+
+/** Trains the run on `page` until it finishes; returns the last row of its history, as numbers. */
+async function trainToTheEnd(page: Page, epochs: number): Promise<number[]> {
+  await playgroundReady(page);
+  await page.click("#pg-start");
+  await finished(page, epochs);
   const rows = await historyRows(page);
   expect(rows, "a row per epoch and one for the untrained network").toHaveLength(epochs + 1);
   return rows[epochs].map((cell) => Number.parseFloat(cell));
@@ -943,11 +953,7 @@ describe.each(VIEWPORTS)("the training playground's features, %s", (_, viewport)
       const { page, errors } = await open("playground/index.html", { viewport });
       await playgroundReady(page);
       await page.locator("#pg-presets button", { hasText: "Model 5" }).click();
-      await page.waitForFunction(
-        () => document.getElementById("pg-status")?.textContent?.startsWith("Finished 50 epochs"),
-        null,
-        { timeout: PATIENCE },
-      );
+      await finished(page, 50);
       const without = Number((await historyRows(page))[50][2]);
       await setField(page, "#pg-regularization", "l2");
       await setField(page, "#pg-rate", "0.001");
@@ -979,10 +985,7 @@ describe.each(VIEWPORTS)("the training playground's features, %s", (_, viewport)
       const end = pausedAt + 3;
       await setField(page, "#pg-epochs", String(end));
       await page.click("#pg-start");
-      await page.waitForFunction(
-        (n) => document.getElementById("pg-status")?.textContent?.startsWith(`Finished ${n}`),
-        end,
-      );
+      await finished(page, end);
       const link = new URL((await page.getAttribute("#pg-link", "href")) ?? "", page.url());
       expect(link.searchParams.get("changes")).toMatch(/^lr:0\.1@(\d+),reg:l1@\1,rate:0\.01@\1$/);
       const first = await historyRows(page);
@@ -997,3 +1000,22 @@ describe.each(VIEWPORTS)("the training playground's features, %s", (_, viewport)
     PATIENCE * 2,
   );
 });
+
+test(
+  "with lesson 13 not done, L2 names lesson 13 and the way round; choosing no regularization then trains",
+  async () => {
+    const { page, errors } = await open("playground/index.html?n=40&net=2-4-1&reg=l2&rate=0.001&epochs=3", {
+      site: "upTo12",
+    });
+    const notice = page.locator("#pg-notice");
+    await notice.waitFor({ state: "visible", timeout: PATIENCE });
+    expect(await notice.locator("h2").textContent()).toBe("Finish lesson 13 first");
+    expect(await notice.textContent()).toContain("Or choose plain SGD and no regularization");
+    await setField(page, "#pg-regularization", "none");
+    await trainToTheEnd(page, 3);
+    expect(await page.isVisible("#pg-notice"), "the note goes once the settings no longer need lesson 13").toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  },
+  PATIENCE,
+);

@@ -164,38 +164,32 @@ describe.each(Object.entries(VIEWPORTS))("on a %s", (_device, viewport) => {
     return page;
   }
 
-  test("every figure is drawn large enough to read its smallest text (10 px or more)", async () => {
-    const small: string[] = [];
-    for (const shown of lessonPages.filter((p) => p.images.length > 0)) {
+  /**
+   * One visit per page, several checks: every figure drawn large enough to read its smallest text (10 px or
+   * more); anything too wide for the window scrolling sideways with a visible cue; headings going down one level
+   * at a time; figure captions read once (not the alt text again); a skip link first, leading to the content.
+   */
+  test("every page reads well: figures readable, wide things cued, headings in order, captions once, a skip link", async () => {
+    const problems = {
+      small: [] as string[],
+      clipped: [] as string[],
+      headings: [] as string[],
+      captions: [] as string[],
+      skip: [] as string[],
+    };
+    for (const shown of [built.pages[0], ...lessonPages]) {
       const page = await openAt(shown.file);
-      const figures = (await page.evaluate(async () => {
-        return Promise.all(
+      const found = (await page.evaluate(async () => {
+        const figures = await Promise.all(
           [...document.querySelectorAll("main img")].map(async (img) => {
             const text = await (await fetch((img as HTMLImageElement).src)).text();
             const viewBox = /viewBox="\s*[\d.-]+\s+[\d.-]+\s+([\d.]+)/.exec(text);
             const fonts = [...text.matchAll(/font-size="([\d.]+)/g)].map((m) => Number(m[1]));
-            return {
-              src: img.getAttribute("src"),
-              scale: viewBox ? (img as HTMLImageElement).getBoundingClientRect().width / Number(viewBox[1]) : 1,
-              font: Math.min(...fonts),
-            };
+            const scale = viewBox ? (img as HTMLImageElement).getBoundingClientRect().width / Number(viewBox[1]) : 1;
+            return { src: img.getAttribute("src"), px: Math.min(...fonts) * scale };
           }),
         );
-      })) as { src: string; scale: number; font: number }[];
-      for (const f of figures) {
-        if (f.font * f.scale < 10) small.push(`${shown.file}: ${f.src} text at ${(f.font * f.scale).toFixed(1)} px`);
-      }
-      await page.close();
-    }
-    expect(small).toEqual([]);
-  }, 120_000);
-
-  test("a table, formula or figure too wide for the window scrolls sideways with a visible cue", async () => {
-    const clipped: string[] = [];
-    for (const shown of lessonPages) {
-      const page = await openAt(shown.file);
-      const found = (await page.evaluate(() =>
-        [...document.querySelectorAll("main *")]
+        const clipped = [...document.querySelectorAll("main *")]
           .filter((element) => {
             const style = getComputedStyle(element);
             // (KaTeX's MathML copy is clipped to 1 px on purpose: it is for screen readers.)
@@ -205,57 +199,53 @@ describe.each(Object.entries(VIEWPORTS))("on a %s", (_device, viewport) => {
               element.scrollWidth > element.clientWidth + 1
             );
           })
-          .map((element) => {
+          .filter((element) => {
+            // The cue: shadows at the edges that scroll away with the content (background-attachment: local).
             const style = getComputedStyle(element);
-            return {
-              what: `${element.tagName.toLowerCase()}.${element.className}`,
-              // The cue: shadows at the edges that scroll away with the content (background-attachment: local).
-              cue: /gradient/.test(style.backgroundImage) && /local/.test(style.backgroundAttachment),
-            };
-          }),
-      )) as { what: string; cue: boolean }[];
-      for (const f of found.filter((f) => !f.cue)) clipped.push(`${shown.file}: ${f.what}`);
-      await page.close();
-    }
-    expect(clipped, "clipped without a cue").toEqual([]);
-  }, 120_000);
-
-  test("figure captions are read once, headings go down one level at a time, and a skip link leads to the content", async () => {
-    const problems: string[] = [];
-    for (const shown of [built.pages[0], ...lessonPages]) {
-      const page = await openAt(shown.file);
-      const headings = await page.$$eval("main :is(h1, h2, h3, h4, h5, h6)", (hs) =>
-        hs.map((h) => Number(h.tagName.slice(1))),
-      );
-      headings.forEach((level, i) => {
-        if (i > 0 && level > headings[i - 1] + 1) problems.push(`${shown.file}: h${headings[i - 1]} then h${level}`);
-      });
-      const twice = await page.$$eval("main figure", (figures) =>
-        figures
+            return !(/gradient/.test(style.backgroundImage) && /local/.test(style.backgroundAttachment));
+          })
+          .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
+        const headings = [...document.querySelectorAll("main :is(h1, h2, h3, h4, h5, h6)")].map((h) =>
+          Number(h.tagName.slice(1)),
+        );
+        const twice = [...document.querySelectorAll("main figure")]
           .filter((figure) => {
             const alt = figure.querySelector("img")?.getAttribute("alt");
             const caption = figure.querySelector("figcaption");
             return alt && caption && caption.textContent === alt && caption.getAttribute("aria-hidden") !== "true";
           })
-          .map((figure) => figure.querySelector("img")?.getAttribute("src")),
-      );
-      for (const src of twice) problems.push(`${shown.file}: ${src}'s caption repeats its alt text`);
+          .map((figure) => figure.querySelector("img")?.getAttribute("src") ?? "");
+        return { figures, clipped, headings, twice };
+      })) as { figures: { src: string; px: number }[]; clipped: string[]; headings: number[]; twice: string[] };
+      for (const f of found.figures.filter((f) => f.px < 10)) {
+        problems.small.push(`${shown.file}: ${f.src} text at ${f.px.toFixed(1)} px`);
+      }
+      problems.clipped.push(...found.clipped.map((what) => `${shown.file}: ${what}`));
+      found.headings.forEach((level, i) => {
+        const before = found.headings[i - 1];
+        if (i > 0 && level > before + 1) problems.headings.push(`${shown.file}: h${before} then h${level}`);
+      });
+      problems.captions.push(...found.twice.map((src) => `${shown.file}: ${src}'s caption repeats its alt text`));
       await page.keyboard.press("Tab");
       const first = await page.evaluate(() => ({
         text: document.activeElement?.textContent,
         href: document.activeElement?.getAttribute("href"),
       }));
       if (!/^skip/i.test(first.text ?? "") || !first.href?.startsWith("#")) {
-        problems.push(`${shown.file}: the first Tab reaches "${first.text}", not a skip link`);
+        problems.skip.push(`${shown.file}: the first Tab reaches "${first.text}", not a skip link`);
       } else {
         await page.keyboard.press("Enter");
         const inMain = await page.evaluate(() => document.querySelector("main")?.contains(document.activeElement));
-        if (!inMain) problems.push(`${shown.file}: the skip link does not move the focus to the content`);
+        if (!inMain) problems.skip.push(`${shown.file}: the skip link does not move the focus to the content`);
       }
       await page.close();
     }
-    expect(problems).toEqual([]);
-  }, 120_000);
+    expect(problems.small, "figures whose smallest text is under 10 px").toEqual([]);
+    expect(problems.clipped, "clipped without a cue").toEqual([]);
+    expect(problems.headings, "headings that skip a level").toEqual([]);
+    expect(problems.captions, "captions read twice").toEqual([]);
+    expect(problems.skip, "no skip link").toEqual([]);
+  }, 180_000);
 
   test("code comments and the two classes' colours have enough contrast, light and dark", async () => {
     const problems: string[] = [];

@@ -31,6 +31,7 @@ import {
   type Settings,
   settingsFromQuery,
   startingOver,
+  withField,
   writeField,
 } from "./settings";
 
@@ -152,6 +153,7 @@ function start(): void {
   }
   if (refuseProblems()) return;
   const typedNow = fieldNames().find((name) => {
+    if (!isTyped(controlOf(name) as HTMLInputElement)) return false;
     const read = readField(settings, name);
     return "settings" in read && read.changed;
   });
@@ -190,7 +192,8 @@ function apply(name: FieldName): void {
     return;
   }
   showProblem(control, undefined);
-  const live = LIVE[name];
+  // A run that stopped at a lesson not done yet has no network to change: a live setting starts a new run too.
+  const live = view.ready && !view.blocked ? LIVE[name] : undefined;
   const value = read.settings[name];
   if (live && writeField({ ...settings, ...liveNow() }, name) !== writeField(read.settings, name)) {
     send({ kind: "set", field: live, value } as ToWorker);
@@ -199,8 +202,10 @@ function apply(name: FieldName): void {
     send({ kind: "epochs", epochs: settings.epochs });
     showSettings();
     scheduleDraw();
-  } else if (!live && read.changed) {
-    settings = startingOver(read.settings);
+  } else if ((!LIVE[name] || !live) && (read.changed || view.blocked)) {
+    // The changes so far become the new run's own settings, then the field's value goes on top of them.
+    const fresh = withField(startingOver(settings), name, control.value);
+    if ("settings" in fresh) settings = fresh.settings;
     restart(view.running);
   }
 }
@@ -433,6 +438,20 @@ function drawStats(): void {
 
 function drawCharts(): void {
   const losses = view.rows.flatMap((row) => [row.trainLoss, row.testLoss]);
+  const last = view.rows.at(-1);
+  // Each chart's name says where its lines end, not the caption's words again.
+  svg("pg-loss-chart").setAttribute(
+    "aria-label",
+    last
+      ? `Loss after epoch ${last.epoch}: ${last.trainLoss.toFixed(4)} training, ${last.testLoss.toFixed(4)} test`
+      : "No epoch yet",
+  );
+  svg("pg-accuracy-chart").setAttribute(
+    "aria-label",
+    last
+      ? `Accuracy after epoch ${last.epoch}: ${percent(last.trainAccuracy)} training, ${percent(last.testAccuracy)} test`
+      : "No epoch yet",
+  );
   drawChart(
     svg("pg-loss-chart"),
     [

@@ -96,11 +96,11 @@ browser: its <code>Value</code>, <code>ANN</code>, losses, optimizers and regula
 </div>
 <p id="pg-grid-warning" class="problem" hidden>The pictures are drawn from the network's weights with lesson 07's forward pass, and your <code>ANN.forward</code> gives other outputs: they may not show your network. The numbers are your code's.</p>
 <figure class="pg-figure">
-<svg id="pg-loss-chart" class="pg-chart" role="img" aria-label="Loss per epoch"></svg>
+<svg id="pg-loss-chart" class="pg-chart" role="img" aria-label="No epoch yet"></svg>
 <figcaption>Loss per epoch: training (solid line) and test (dashed).</figcaption>
 </figure>
 <figure class="pg-figure">
-<svg id="pg-accuracy-chart" class="pg-chart" role="img" aria-label="Accuracy per epoch"></svg>
+<svg id="pg-accuracy-chart" class="pg-chart" role="img" aria-label="No epoch yet"></svg>
 <figcaption>Accuracy per epoch: training (solid line) and test (dashed).</figcaption>
 </figure>
 <details>

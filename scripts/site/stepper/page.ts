@@ -29,7 +29,7 @@ the last line is the root. Write <code>+ - * / **</code>, parentheses and ${METH
 </div>
 <p id="st-status" class="status" role="status" aria-live="polite">Loading the course code…</p>
 <figure class="st-figure">
-<svg id="st-graph" class="st-graph" role="img" aria-labelledby="st-graph-caption"></svg>
+<svg id="st-graph" class="st-graph" role="img" aria-label="The graph, not drawn yet"></svg>
 <figcaption id="st-graph-caption">The graph, inputs first. Each box shows a node's name, data and grad; the ellipse in front of it is the operation that made it.</figcaption>
 </figure>
 <p id="st-check" class="status" hidden></p>

@@ -90,7 +90,13 @@ export function renderGraph(svg: SVGSVGElement, view: GraphView): void {
     });
     return group;
   });
-  svg.replaceChildren(svgElement("title", {}, `The graph of ${view.nodes.length} nodes`), edges, ...nodes);
+  // Its own name, not the caption's words (a screen reader would read those twice).
+  const root = view.nodes[view.nodes.length - 1];
+  svg.setAttribute(
+    "aria-label",
+    `The graph of ${view.nodes.length} nodes, the root ${root ? view.name(root) : ""} last`,
+  );
+  svg.replaceChildren(edges, ...nodes);
 }
 
 /** Inputs-to-root across the page; top to bottom when that is too wide for the screen and the other is narrower. */
