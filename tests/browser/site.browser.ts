@@ -60,7 +60,7 @@ test("the site builds with no broken link, missing image or unreadable formula",
   ]);
 });
 
-describe("every page loads with no console error and no failed request, its formulas typeset, its figures shown", () => {
+describe("every page loads with no console error and no failed request, its formulas typeset, its figures shown, and reads well at 1280 and 390 px", () => {
   test.each(built.pages.map((p) => [p.file, p] as [string, BuiltPage]))("%s", async (file, built) => {
     const { page, errors } = await open(file);
     try {
@@ -80,6 +80,28 @@ describe("every page loads with no console error and no failed request, its form
       )) as { src: string; width: number }[];
       expect(images.length, "every figure of the README is on the page").toBe(built.images.length);
       for (const image of images) expect(image.width, `${image.src} displays`).toBeGreaterThan(0);
+      // It reads well at 1280 and at 390 px (the same page, resized).
+      for (const viewport of [VIEWPORTS.laptop, VIEWPORTS.phone]) {
+        await page.setViewportSize(viewport);
+        const reads = await howItReads(page);
+        expect(reads.small, "figures whose smallest text is under 10 px").toEqual([]);
+        expect(reads.clipped, "clipped without a cue").toEqual([]);
+        expect(reads.headings, "headings that skip a level").toEqual([]);
+        expect(reads.captions, "captions read twice").toEqual([]);
+      }
+      // The first Tab reaches a link that skips to the content.
+      await page.keyboard.press("Tab");
+      const first = await page.evaluate(() => ({
+        text: document.activeElement?.textContent,
+        href: document.activeElement?.getAttribute("href"),
+      }));
+      expect(first.text, "the first Tab reaches a skip link").toMatch(/^Skip/);
+      expect(first.href).toBe("#content");
+      await page.keyboard.press("Enter");
+      expect(
+        await page.evaluate(() => document.querySelector("main")?.contains(document.activeElement)),
+        "the skip link moves the focus to the content",
+      ).toBe(true);
     } finally {
       await page.close();
     }
@@ -157,142 +179,106 @@ function contrast(a: string, b: string): number {
   return (light + 0.05) / (dark + 0.05);
 }
 
-describe.each(Object.entries(VIEWPORTS))("on a %s", (_device, viewport) => {
-  async function openAt(file: string): Promise<Page> {
-    const { page } = await open(file);
-    await page.setViewportSize(viewport);
-    return page;
-  }
+/**
+ * How a page reads at the width it is shown at: every figure drawn large enough to read its smallest text (10 px
+ * or more); anything too wide for the window scrolling sideways with a visible cue; headings going down one level
+ * at a time; figure captions read once (not the alt text again). One sentence per problem, by kind.
+ */
+async function howItReads(page: Page): Promise<Record<"small" | "clipped" | "headings" | "captions", string[]>> {
+  const width = page.viewportSize()?.width;
+  const found = (await page.evaluate(async () => {
+    const figures = await Promise.all(
+      [...document.querySelectorAll("main img")].map(async (img) => {
+        const text = await (await fetch((img as HTMLImageElement).src)).text();
+        const viewBox = /viewBox="\s*[\d.-]+\s+[\d.-]+\s+([\d.]+)/.exec(text);
+        const fonts = [...text.matchAll(/font-size="([\d.]+)/g)].map((m) => Number(m[1]));
+        const scale = viewBox ? (img as HTMLImageElement).getBoundingClientRect().width / Number(viewBox[1]) : 1;
+        return { src: img.getAttribute("src"), px: Math.min(...fonts) * scale };
+      }),
+    );
+    const clipped = [...document.querySelectorAll("main *")]
+      .filter((element) => {
+        const style = getComputedStyle(element);
+        // (KaTeX's MathML copy is clipped to 1 px on purpose: it is for screen readers.)
+        return (
+          ["auto", "scroll", "hidden"].includes(style.overflowX) &&
+          element.clientWidth > 1 &&
+          element.scrollWidth > element.clientWidth + 1
+        );
+      })
+      .filter((element) => {
+        // The cue: shadows at the edges that scroll away with the content (background-attachment: local).
+        const style = getComputedStyle(element);
+        return !(/gradient/.test(style.backgroundImage) && /local/.test(style.backgroundAttachment));
+      })
+      .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
+    const headings = [...document.querySelectorAll("main :is(h1, h2, h3, h4, h5, h6)")].map((h) =>
+      Number(h.tagName.slice(1)),
+    );
+    const twice = [...document.querySelectorAll("main figure")]
+      .filter((figure) => {
+        const alt = figure.querySelector("img")?.getAttribute("alt");
+        const caption = figure.querySelector("figcaption");
+        return alt && caption && caption.textContent === alt && caption.getAttribute("aria-hidden") !== "true";
+      })
+      .map((figure) => figure.querySelector("img")?.getAttribute("src") ?? "");
+    return { figures, clipped, headings, twice };
+  })) as { figures: { src: string; px: number }[]; clipped: string[]; headings: number[]; twice: string[] };
+  return {
+    small: found.figures.filter((f) => f.px < 10).map((f) => `${f.src} text at ${f.px.toFixed(1)} px at ${width} px`),
+    clipped: found.clipped.map((what) => `${what} at ${width} px`),
+    headings: found.headings.flatMap((level, i) =>
+      i > 0 && level > found.headings[i - 1] + 1 ? [`h${found.headings[i - 1]} then h${level}`] : [],
+    ),
+    captions: found.twice.map((src) => `${src}'s caption repeats its alt text`),
+  };
+}
 
-  /**
-   * One visit per page, several checks: every figure drawn large enough to read its smallest text (10 px or
-   * more); anything too wide for the window scrolling sideways with a visible cue; headings going down one level
-   * at a time; figure captions read once (not the alt text again); a skip link first, leading to the content.
-   */
-  test("every page reads well: figures readable, wide things cued, headings in order, captions once, a skip link", async () => {
-    const problems = {
-      small: [] as string[],
-      clipped: [] as string[],
-      headings: [] as string[],
-      captions: [] as string[],
-      skip: [] as string[],
-    };
-    for (const shown of [built.pages[0], ...lessonPages]) {
-      const page = await openAt(shown.file);
-      const found = (await page.evaluate(async () => {
-        const figures = await Promise.all(
-          [...document.querySelectorAll("main img")].map(async (img) => {
-            const text = await (await fetch((img as HTMLImageElement).src)).text();
-            const viewBox = /viewBox="\s*[\d.-]+\s+[\d.-]+\s+([\d.]+)/.exec(text);
-            const fonts = [...text.matchAll(/font-size="([\d.]+)/g)].map((m) => Number(m[1]));
-            const scale = viewBox ? (img as HTMLImageElement).getBoundingClientRect().width / Number(viewBox[1]) : 1;
-            return { src: img.getAttribute("src"), px: Math.min(...fonts) * scale };
-          }),
-        );
-        const clipped = [...document.querySelectorAll("main *")]
-          .filter((element) => {
-            const style = getComputedStyle(element);
-            // (KaTeX's MathML copy is clipped to 1 px on purpose: it is for screen readers.)
-            return (
-              ["auto", "scroll", "hidden"].includes(style.overflowX) &&
-              element.clientWidth > 1 &&
-              element.scrollWidth > element.clientWidth + 1
-            );
-          })
-          .filter((element) => {
-            // The cue: shadows at the edges that scroll away with the content (background-attachment: local).
-            const style = getComputedStyle(element);
-            return !(/gradient/.test(style.backgroundImage) && /local/.test(style.backgroundAttachment));
-          })
-          .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
-        const headings = [...document.querySelectorAll("main :is(h1, h2, h3, h4, h5, h6)")].map((h) =>
-          Number(h.tagName.slice(1)),
-        );
-        const twice = [...document.querySelectorAll("main figure")]
-          .filter((figure) => {
-            const alt = figure.querySelector("img")?.getAttribute("alt");
-            const caption = figure.querySelector("figcaption");
-            return alt && caption && caption.textContent === alt && caption.getAttribute("aria-hidden") !== "true";
-          })
-          .map((figure) => figure.querySelector("img")?.getAttribute("src") ?? "");
-        return { figures, clipped, headings, twice };
-      })) as { figures: { src: string; px: number }[]; clipped: string[]; headings: number[]; twice: string[] };
-      for (const f of found.figures.filter((f) => f.px < 10)) {
-        problems.small.push(`${shown.file}: ${f.src} text at ${f.px.toFixed(1)} px`);
-      }
-      problems.clipped.push(...found.clipped.map((what) => `${shown.file}: ${what}`));
-      found.headings.forEach((level, i) => {
-        const before = found.headings[i - 1];
-        if (i > 0 && level > before + 1) problems.headings.push(`${shown.file}: h${before} then h${level}`);
-      });
-      problems.captions.push(...found.twice.map((src) => `${shown.file}: ${src}'s caption repeats its alt text`));
-      await page.keyboard.press("Tab");
-      const first = await page.evaluate(() => ({
-        text: document.activeElement?.textContent,
-        href: document.activeElement?.getAttribute("href"),
-      }));
-      if (!/^skip/i.test(first.text ?? "") || !first.href?.startsWith("#")) {
-        problems.skip.push(`${shown.file}: the first Tab reaches "${first.text}", not a skip link`);
-      } else {
-        await page.keyboard.press("Enter");
-        const inMain = await page.evaluate(() => document.querySelector("main")?.contains(document.activeElement));
-        if (!inMain) problems.skip.push(`${shown.file}: the skip link does not move the focus to the content`);
-      }
-      await page.close();
-    }
-    expect(problems.small, "figures whose smallest text is under 10 px").toEqual([]);
-    expect(problems.clipped, "clipped without a cue").toEqual([]);
-    expect(problems.headings, "headings that skip a level").toEqual([]);
-    expect(problems.captions, "captions read twice").toEqual([]);
-    expect(problems.skip, "no skip link").toEqual([]);
-  }, 180_000);
-
-  test("code comments and the two classes' colours have enough contrast, light and dark", async () => {
-    const problems: string[] = [];
-    const lesson = lessonPages.find((p) => p.file.startsWith("lesson-01"))?.file ?? lessonPages[0].file;
-    for (const colorScheme of ["light", "dark"] as const) {
-      const page = await openAt(lesson);
-      await page.emulateMedia({ colorScheme });
-      const pairs = (await page.evaluate(() => {
-        const pre = document.querySelector("main pre");
-        const background = pre ? getComputedStyle(pre).backgroundColor : "rgb(255, 255, 255)";
-        return [...new Set([...document.querySelectorAll("main pre [class^='tok-']")].map((t) => t.className))].map(
-          (kind) => ({
-            kind,
-            colour: getComputedStyle(document.querySelector(`main pre .${kind}`) as Element).color,
-            background,
-          }),
-        );
-      })) as { kind: string; colour: string; background: string }[];
-      for (const p of pairs) {
-        const ratio = contrast(p.colour, p.background);
-        if (ratio < 4.5) problems.push(`${colorScheme}: ${p.kind} at ${ratio.toFixed(2)}:1`);
-      }
-      await page.close();
-    }
-    // The two classes' point colours, in lesson 10's boundary figure and in the playground.
-    const page = await openAt("playground/index.html");
-    const colours = (await page.evaluate(async () => {
-      const text = await (await fetch("../lesson-10-experiments/results/boundaries.svg")).text();
-      const svg = new DOMParser().parseFromString(text, "image/svg+xml");
-      const legend = [...svg.querySelectorAll(".role-legend")].find((g) =>
-        g.querySelector(".role-legend-title")?.textContent?.includes("true class"),
+test("code comments and the two classes' colours have enough contrast, light and dark", async () => {
+  const problems: string[] = [];
+  const lesson = lessonPages.find((p) => p.file.startsWith("lesson-01"))?.file ?? lessonPages[0].file;
+  for (const colorScheme of ["light", "dark"] as const) {
+    const { page } = await open(lesson);
+    await page.emulateMedia({ colorScheme });
+    const pairs = (await page.evaluate(() => {
+      const pre = document.querySelector("main pre");
+      const background = pre ? getComputedStyle(pre).backgroundColor : "rgb(255, 255, 255)";
+      return [...new Set([...document.querySelectorAll("main pre [class^='tok-']")].map((t) => t.className))].map(
+        (kind) => ({
+          kind,
+          colour: getComputedStyle(document.querySelector(`main pre .${kind}`) as Element).color,
+          background,
+        }),
       );
-      const figure = [...(legend?.querySelectorAll(".role-legend-symbol path") ?? [])].map(
-        (p) => p.getAttribute("fill") ?? "",
-      );
-      const swatches = [...document.querySelectorAll(".swatch")].map((s) => getComputedStyle(s).backgroundColor);
-      return { figure, swatches };
-    })) as { figure: string[]; swatches: string[] };
+    })) as { kind: string; colour: string; background: string }[];
+    for (const p of pairs) {
+      const ratio = contrast(p.colour, p.background);
+      if (ratio < 4.5) problems.push(`${colorScheme}: ${p.kind} at ${ratio.toFixed(2)}:1`);
+    }
     await page.close();
-    const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(",")})`;
-    const figureRatio = contrast(rgb(colours.figure[0]), rgb(colours.figure[1]));
-    if (figureRatio < 3) problems.push(`lesson 10's two class colours at ${figureRatio.toFixed(2)}:1`);
-    const swatchRatio = contrast(colours.swatches[0], colours.swatches[1]);
-    if (swatchRatio < 3) problems.push(`the playground's two class colours at ${swatchRatio.toFixed(2)}:1`);
-    expect(problems).toEqual([]);
-  }, 120_000);
-});
+  }
+  // The two classes' point colours, in lesson 10's boundary figure and in the playground.
+  const { page } = await open("playground/index.html");
+  const colours = (await page.evaluate(async () => {
+    const text = await (await fetch("../lesson-10-experiments/results/boundaries.svg")).text();
+    const svg = new DOMParser().parseFromString(text, "image/svg+xml");
+    const legend = [...svg.querySelectorAll(".role-legend")].find((g) =>
+      g.querySelector(".role-legend-title")?.textContent?.includes("true class"),
+    );
+    const figure = [...(legend?.querySelectorAll(".role-legend-symbol path") ?? [])].map(
+      (p) => p.getAttribute("fill") ?? "",
+    );
+    const swatches = [...document.querySelectorAll(".swatch")].map((s) => getComputedStyle(s).backgroundColor);
+    return { figure, swatches };
+  })) as { figure: string[]; swatches: string[] };
+  await page.close();
+  const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(",")})`;
+  const figureRatio = contrast(rgb(colours.figure[0]), rgb(colours.figure[1]));
+  if (figureRatio < 3) problems.push(`lesson 10's two class colours at ${figureRatio.toFixed(2)}:1`);
+  const swatchRatio = contrast(colours.swatches[0], colours.swatches[1]);
+  if (swatchRatio < 3) problems.push(`the playground's two class colours at ${swatchRatio.toFixed(2)}:1`);
+  expect(problems).toEqual([]);
+}, 120_000);
 
 test("lesson 10's figure titles keep their numbers: Model 4's learning rate is 0.000001", async () => {
   const { page } = await open("lesson-10-experiments/index.html");

@@ -265,6 +265,7 @@ function receive(message: FromWorker): void {
       message.train,
       message.test,
     );
+    view.network?.dispose();
     view.network = new NetworkPicture(ui.network, {
       sizes: [2, ...settings.hidden, 1],
       area: message.area,

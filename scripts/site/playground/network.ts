@@ -33,12 +33,15 @@ export class NetworkPicture {
   private readonly shown: string[] = [];
   private weights: Float32Array | undefined;
   private labelledAt = 0;
+  private readonly svg: SVGSVGElement;
+  private readonly resized = new ResizeObserver(() => this.layout());
 
   constructor(
     private readonly container: HTMLElement,
     private readonly shape: NetworkShape,
   ) {
     const svg = svgElement("svg", { class: "pg-weights", "aria-hidden": "true" }) as SVGSVGElement;
+    this.svg = svg;
     container.replaceChildren(svg);
     shape.sizes.forEach((size, layer) => {
       const last = layer === shape.sizes.length - 1;
@@ -69,7 +72,12 @@ export class NetworkPicture {
     }
     container.dataset.lines = String(this.lines.length);
     this.layout();
-    new ResizeObserver(() => this.layout()).observe(container);
+    this.resized.observe(container);
+  }
+
+  /** Stops following the container's size: the next network's picture takes the container over. */
+  dispose(): void {
+    this.resized.disconnect();
   }
 
   /** Redraws the hidden and output tiles and the weights' lines from the worker's pictures. */
@@ -137,8 +145,7 @@ export class NetworkPicture {
     const height = most * (tile + gap) - gap + 2 * MARGIN;
     const width = Math.max(this.container.clientWidth, sizes.length * (tile + 12));
     this.container.style.height = `${height}px`;
-    const svg = this.container.querySelector("svg") as SVGSVGElement;
-    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    this.svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
     const step = (width - tile - 2 * MARGIN) / (sizes.length - 1);
     const at = sizes.map((size, layer) =>
       Array.from({ length: size }, (_, unit) => ({
