@@ -321,16 +321,20 @@ function sameChanges(a: Change[], b: Change[]): boolean {
   return a.length === b.length && a.every((c, i) => c.update === b[i].update && c.field === b[i].field);
 }
 
-/** Before Start: how long an epoch will take here, measured, and a warning when that is long. */
+/**
+ * Before Start: how long an epoch will take here at best, from the time one update took (without the measuring
+ * after each epoch, the pictures, or other programs that want the processor), and a warning when that is long.
+ */
 function estimate(secondsPerUpdate: number, updatesPerEpoch: number, parameters: number): void {
   const seconds = secondsPerUpdate * updatesPerEpoch;
-  ui.estimate.textContent =
-    seconds >= SLOW_EPOCH_SECONDS
-      ? `This will be slow: about ${seconds.toFixed(0)} s per epoch (${updatesPerEpoch} updates of a network with ` +
-        `${parameters} parameters, timed here). Fewer points, fewer or narrower layers, or a larger batch train ` +
-        "faster; the Updates tile shows the progress within an epoch."
-      : `About ${seconds >= 0.5 ? `${seconds.toFixed(1)} s per epoch` : `${Math.round(1 / seconds)} epochs per second`} here (${updatesPerEpoch} updates each).`;
-  ui.estimate.classList.toggle("slow", seconds >= SLOW_EPOCH_SECONDS);
+  const slow = seconds >= SLOW_EPOCH_SECONDS;
+  const pace = seconds >= 0.5 ? `${seconds.toFixed(1)} s per epoch` : `${Math.round(1 / seconds)} epochs per second`;
+  ui.estimate.textContent = slow
+    ? `This will be slow: at least ${seconds.toFixed(0)} s per epoch (${updatesPerEpoch} updates of a network with ` +
+      `${parameters} parameters, timed here). Fewer points, fewer or narrower layers, or a larger batch train ` +
+      "faster; the Updates tile shows the progress within an epoch."
+    : `At best ${pace} here (${updatesPerEpoch} updates each, timed before training).`;
+  ui.estimate.classList.toggle("slow", slow);
   ui.estimate.hidden = false;
 }
 
