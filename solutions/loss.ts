@@ -1,8 +1,7 @@
 /**
  * The loss: one number that says how wrong a prediction is. Training makes it small.
  *
- * Lessons: 08 the squared error; 11 binary cross-entropy, on a probability and from a logit; 13 the L2 and L1
- * penalties, the regularization terms added to a loss.
+ * Lessons: 08 the squared error; 11 binary cross-entropy, from a probability or a logit; 13 L2 and L1 penalties.
  */
 import { type Operand, Value } from "./engine";
 

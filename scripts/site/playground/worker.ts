@@ -1,5 +1,5 @@
 /**
- * The playground's training worker: it trains in slices of about 25 ms and posts what changed after each, so
+ * The playground's training worker: it trains in slices of about 16 ms and posts what changed after each, so
  * the page stays responsive and a pause takes effect within a slice. The page draws the latest state at most
  * once per animation frame.
  */
@@ -21,8 +21,8 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
-/** About 40 slices a second, each posting the pictures: more than the 30 frames a second the page aims at. */
-const SLICE_MS = 25;
+/** About 60 slices a second, each posting the pictures: the page redraws at up to its frame rate. */
+const SLICE_MS = 16;
 /** The speed shown is measured over the updates of the last few seconds. */
 const SPEED_WINDOW_MS = 3000;
 /**
