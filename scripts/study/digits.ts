@@ -318,7 +318,7 @@ export function digitsMarkdown(results: DigitResults, figurePrefix: string, code
       seedRows(results),
     ),
     "",
-    `#### The start (seed ${recipe.seeds[0]}, before training, on the test digits)`,
+    `### The start (seed ${recipe.seeds[0]}, before training, on the test digits)`,
     "",
     markdownTable(
       [
@@ -331,11 +331,11 @@ export function digitsMarkdown(results: DigitResults, figurePrefix: string, code
       startRows(results),
     ),
     "",
-    `#### Mistakes of seed ${results.medianSeed} (the median)`,
+    `### Mistakes of seed ${results.medianSeed} (the median)`,
     "",
     `${results.mistakes} of the ${split.test} test digits are read wrong; the most frequent mistakes: ${worstConfusions(results.confusion).join(", ")}.`,
     "",
-    "#### Figures",
+    "### Figures",
     "",
     ...DIGIT_FIGURES.flatMap(({ file, alt }) => [`![${alt}](${figurePrefix}${file})`, ""]),
   ]
