@@ -641,7 +641,10 @@ describe("the training playground's controls, at 1280 and 390 px", () => {
       const cases: [string, string, string][] = [
         ["#pg-net", "2-0-1", "2-8-1"],
         ["#pg-net", "2--1", "2-8-1"],
+        ["#pg-net", "2-eight-1", "2-8-1"],
         ["#pg-n", "-5", "60"],
+        // Text typed into a number field reaches the page as "" (the browser drops what is not a number).
+        ["#pg-n", "", "60"],
         ["#pg-seed", "1.5", "1"],
         ["#pg-epochs", "0", "50"],
       ];
