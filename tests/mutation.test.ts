@@ -14,6 +14,7 @@ import {
   type ReportMutant,
   regionRanges,
   renderSurvivorsDoc,
+  reportOf,
   SURVIVORS_DOC,
   type Survivor,
   score,
@@ -65,6 +66,17 @@ describe("--only", () => {
     expect(onlyFiles(["--report-only"])).toBeUndefined();
     expect(inFiles("solutions/engine.ts:174", undefined)).toBe(true);
     expect(() => onlyFiles(["--only"])).toThrow("--only needs the files");
+  });
+
+  test("checks only those files of a report that also holds the others' recorded results", () => {
+    const report: MutationReport = {
+      files: {
+        "solutions/optim.ts": { source: "", mutants: [mutant("Killed")] },
+        "solutions/engine.ts": { source: "", mutants: [mutant("Survived")] },
+      },
+    };
+    expect(Object.keys(reportOf(report, ["solutions/optim.ts"]).files)).toEqual(["solutions/optim.ts"]);
+    expect(reportOf(report, undefined)).toBe(report);
   });
 });
 

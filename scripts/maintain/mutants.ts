@@ -46,6 +46,12 @@ export function inFiles(where: string, files: string[] | undefined): boolean {
   return !files || files.some((file) => where.startsWith(`${file}:`));
 }
 
+/** The report's entries of `files` (all of them without): an incremental report also holds the files not mutated. */
+export function reportOf(report: MutationReport, files: string[] | undefined): MutationReport {
+  if (!files) return report;
+  return { files: Object.fromEntries(Object.entries(report.files).filter(([name]) => files.includes(name))) };
+}
+
 // What we read of Stryker's JSON report (mutation-testing-report-schema).
 export interface Position {
   line: number;

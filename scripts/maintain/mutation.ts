@@ -16,11 +16,12 @@
  *   npm run mutation -- --update-survivors   also rewrite the document's table: new survivors get a TODO
  *                                            reason to fill in, moved ones their new line, stale ones go
  *   npm run mutation -- --only solutions/optim.ts,solutions/loss.ts
- *                                            only those files' regions (minutes, not the whole hour): their
- *                                            scores and survivors are checked, the other files' entries kept
+ *                                            only those files' regions: their scores and survivors are checked,
+ *                                            the other files' entries kept; the recorded results are read but not
+ *                                            rewritten (a run of some files would drop every other file's)
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Stryker } from "@stryker-mutator/core";
 import { ROOT } from "../lib/target";
@@ -33,6 +34,7 @@ import {
   parseSurvivorsDoc,
   regionRanges,
   renderSurvivorsDoc,
+  reportOf,
   SURVIVORS_DOC,
   type Survivor,
   scores,
@@ -50,12 +52,18 @@ if (only && args.has("--update-survivors")) {
 const reportFile = path.join(ROOT, MUTATION_REPORT_DIR, "mutation.json");
 /** Every mutant's last result, committed, so that a run tests again only what changed. */
 const RESULTS_FILE = "docs/mutation-results.json";
+/** Where a run of some files (--only) keeps its results: a copy of the recorded ones, beside the report. */
+const ONLY_RESULTS_FILE = `${MUTATION_REPORT_DIR}/only-results.json`;
 const docFile = path.join(ROOT, SURVIVORS_DOC);
 
 async function runStryker(): Promise<void> {
   // The lesson tests import `@course`; in Stryker's sandbox this resolves to the sandbox's mutated solutions/.
   process.env.COURSE_TARGET = "solutions";
   const started = Date.now();
+  if (only) {
+    mkdirSync(path.join(ROOT, MUTATION_REPORT_DIR), { recursive: true });
+    copyFileSync(path.join(ROOT, RESULTS_FILE), path.join(ROOT, ONLY_RESULTS_FILE));
+  }
   const stryker = new Stryker({
     testRunner: "vitest",
     vitest: { configFile: "scripts/maintain/vitest.mutation.config.ts" },
@@ -77,7 +85,7 @@ async function runStryker(): Promise<void> {
     timeoutMS: 20_000,
     cleanTempDir: "always",
     incremental: true,
-    incrementalFile: RESULTS_FILE,
+    incrementalFile: only ? ONLY_RESULTS_FILE : RESULTS_FILE,
     force: args.has("--full"),
   });
   await stryker.runMutationTest();
@@ -89,7 +97,7 @@ function describe(s: Survivor): string {
 }
 
 function check(): string[] {
-  const report = JSON.parse(readFileSync(reportFile, "utf8")) as MutationReport;
+  const report = reportOf(JSON.parse(readFileSync(reportFile, "utf8")) as MutationReport, only);
   const all = scores(report);
   console.log("\nmutation score (killed or timed out / all valid mutants):");
   for (const s of all) {
