@@ -1,0 +1,40 @@
+import { test, expect } from "vitest";
+import { Arena } from "@course/arena";
+import { MatmulThreads } from "@course/matmul-threads";
+import { matmulIKJ } from "@course/matmul-loops";
+import { SimdMatmul, simdMemory } from "@course/simd-matmul";
+import { compileKernels } from "../../scripts/lib/wasm-kernels";
+
+test("threads", async () => {
+  const arena = Arena.shared(1 << 22);
+  const [rows, inner, cols] = [64, 784, 128];
+  const a = arena.floats("float64", rows * inner); 
+  const b = arena.floats("float64", inner * cols); 
+  const c = arena.floats("float64", rows * cols); for (const x of [a, b]) for (let i = 0; i < x.length; i++) x[i] = Math.random();
+  const ref = new Float64Array(rows * cols);
+  matmulIKJ(a, b, ref, rows, inner, cols);
+  const t0 = Date.now();
+  const threads = await MatmulThreads.start(arena, { kind: "loops", name: "matmulBlocked" }, 2);
+  console.log("start", Date.now() - t0);
+  threads.matmul(a, b, c, rows, inner, cols);
+  expect(Math.max(...c.map((x, i) => Math.abs(x - ref[i])))).toBeLessThan(1e-9);
+  await threads.close();
+});
+test("simd threads", async () => {
+  const memory = simdMemory(1 << 22);
+  const module = await compileKernels();
+  const arena = Arena.of(memory);
+  const [rows, inner, cols] = [64, 784, 128];
+  const a = arena.floats("float32", rows * inner); 
+  const b = arena.floats("float32", inner * cols); 
+  const c = arena.floats("float32", rows * cols); for (const x of [a, b]) for (let i = 0; i < x.length; i++) x[i] = Math.random();
+  const ref = new Float64Array(rows * cols);
+  matmulIKJ(Float64Array.from(a), Float64Array.from(b), ref, rows, inner, cols);
+  const threads = await MatmulThreads.start(arena, { kind: "simd", module, memory }, 2);
+  threads.matmul(a, b, c, rows, inner, cols);
+  expect(Math.max(...c.map((x, i) => Math.abs(x - ref[i])))).toBeLessThan(1e-3);
+  const simd = new SimdMatmul(module, memory);
+  c.fill(0); simd.matmul(a, b, c, rows, inner, cols);
+  expect(Math.max(...c.map((x, i) => Math.abs(x - ref[i])))).toBeLessThan(1e-3);
+  await threads.close();
+});
