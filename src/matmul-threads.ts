@@ -1,0 +1,147 @@
+/**
+ * Provided: you do not need to edit this file; read it with lesson 18's step 3.
+ *
+ * Both cores on one matrix product: worker threads, each running your `matmulRows` on its share of the rows
+ * (your `splitRows` decides the shares), on arrays that live in shared memory, so that no number is copied.
+ *
+ *     const arena = Arena.shared(16 << 20);
+ *     const threads = await MatmulThreads.start(arena, { kind: "loops", name: "matmulBlocked" }, 2);
+ *     threads.matmul(a, b, c, rows, inner, cols);   // a, b and c: arena.floats(...)
+ *     await threads.close();
+ *
+ * How a product is shared, with `threads` = 2: the calling thread takes the first share itself and one worker
+ * the second. Each worker has a slot of numbers in a small shared `Int32Array`: the calling thread writes there
+ * where the matrices start in the arena, their shapes and the worker's rows, sets the slot's state to JOB and
+ * wakes the worker (`Atomics.notify`); it then computes its own share, and waits (`Atomics.wait`) until every
+ * worker has set its state to DONE. Atomics make each write visible to the other thread before the state
+ * changes, which plain writes to shared memory do not promise. A worker that sleeps in `Atomics.wait` uses no
+ * processor time; waking it takes some microseconds, which is why threads only pay off on large products.
+ *
+ * Lesson 18.
+ */
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { Arena } from "./arena";
+import { BLOCK_ROWS, type FloatArray, type Matmul, matmulRows, splitRows } from "./matmul-loops";
+import { loopKernel, type LoopKernelName, Slot, State } from "./matmul-worker";
+import { SimdMatmul } from "./simd-matmul";
+
+/** What each thread runs on its rows: one of your loops by name, or the SIMD kernel on its memory. */
+export type ThreadKernel =
+  | { kind: "loops"; name: LoopKernelName }
+  | { kind: "simd"; module: WebAssembly.Module; memory: WebAssembly.Memory };
+
+/** Numbers per worker in the control array (see matmul-worker.ts: the state and a job's numbers). */
+const SLOT = 16;
+
+interface Helper {
+  worker: Worker;
+  /** Where the worker's error messages arrive, read without waiting for the event loop. */
+  errors: MessagePort;
+}
+
+export class MatmulThreads {
+  private constructor(
+    private readonly arena: Arena,
+    private readonly control: Int32Array,
+    private readonly helpers: Helper[],
+    /** The kernel the calling thread runs on its own share. */
+    private readonly kernel: Matmul,
+  ) {}
+
+  /** `threads` threads in all: this one and `threads − 1` workers, started and ready when the promise resolves. */
+  static async start(arena: Arena, kernel: ThreadKernel, threads = 2): Promise<MatmulThreads> {
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new RangeError(`MatmulThreads: threads must be a whole number of at least 1, got ${threads}.`);
+    }
+    if (!(arena.buffer instanceof SharedArrayBuffer)) {
+      throw new TypeError("MatmulThreads: worker threads see only shared memory: use Arena.shared(...) or Arena.of(memory).");
+    }
+    const control = new Int32Array(new SharedArrayBuffer((threads - 1) * SLOT * Int32Array.BYTES_PER_ELEMENT));
+    const helpers = await Promise.all(
+      Array.from({ length: threads - 1 }, (_, w) => startWorker({ control, slot: w * SLOT, buffer: arena.buffer, kernel })),
+    );
+    const own = kernel.kind === "loops" ? loopKernel(kernel.name) : new SimdMatmul(kernel.module, kernel.memory).matmul;
+    return new MatmulThreads(arena, control, helpers, own);
+  }
+
+  /** How many threads share each product. */
+  get threads(): number {
+    return this.helpers.length + 1;
+  }
+
+  /** C = A · B, the rows shared between the threads: a Matmul like the loops, for arrays of the arena. */
+  readonly matmul: Matmul = (a, b, c, rows, inner, cols) => {
+    for (const array of [a, b, c]) this.checkInArena(array);
+    const [own, ...shares] = splitRows(rows, this.threads, BLOCK_ROWS);
+    shares.forEach((range, w) => {
+      const base = w * SLOT;
+      const float32 = a instanceof Float32Array ? 1 : 0;
+      this.control.set(
+        [a.byteOffset, b.byteOffset, c.byteOffset, rows, inner, cols, range.start, range.end, float32],
+        base + Slot.A,
+      );
+      Atomics.store(this.control, base + Slot.State, State.Job);
+      Atomics.notify(this.control, base + Slot.State);
+    });
+    let failure: unknown;
+    try {
+      matmulRows(this.kernel, a, b, c, rows, inner, cols, own);
+    } catch (error) {
+      failure = error;
+    }
+    // Every worker must be done before anyone reads c, or this thread's error is thrown: wait for all of them.
+    shares.forEach((_, w) => {
+      const state = w * SLOT + Slot.State;
+      while (Atomics.load(this.control, state) === State.Job) Atomics.wait(this.control, state, State.Job);
+      if (Atomics.load(this.control, state) === State.Failed) {
+        failure ??= new Error(receiveMessageOnPort(this.helpers[w].errors)?.message ?? "a worker thread failed");
+      }
+    });
+    if (failure !== undefined) throw failure;
+  };
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    this.helpers.forEach((_, w) => {
+      Atomics.store(this.control, w * SLOT + Slot.State, State.Quit);
+      Atomics.notify(this.control, w * SLOT + Slot.State);
+    });
+    await Promise.all(this.helpers.map(({ worker, errors }) => (errors.close(), worker.terminate())));
+  }
+
+  private checkInArena(array: FloatArray): void {
+    if (!this.arena.holds(array)) {
+      throw new TypeError("MatmulThreads: every matrix must be an array of the threads' arena (arena.floats(...)).");
+    }
+  }
+}
+
+/** Starts one worker on its slot; resolves when it has loaded its kernel and waits for work. */
+function startWorker(setup: {
+  control: Int32Array;
+  slot: number;
+  buffer: ArrayBufferLike;
+  kernel: ThreadKernel;
+}): Promise<Helper> {
+  const { port1, port2 } = new MessageChannel();
+  const workerData = { ...setup, errors: port2 };
+  const worker = newWorker(workerData, [port2]);
+  return new Promise((resolve, reject) => {
+    worker.once("message", () => resolve({ worker, errors: port1 }));
+    worker.once("error", reject);
+  });
+}
+
+/**
+ * A worker running matmul-worker beside this file. The course's tools run its compiled JavaScript (.mjs) as it is;
+ * the tests run the TypeScript, which Node 20 cannot load by itself, so the worker first loads tsx, the loader the
+ * course's commands use (it is found from the course folder, where every course command runs).
+ */
+function newWorker(workerData: object, transferList: MessagePort[]): Worker {
+  const self = import.meta.url;
+  const extension = self.slice(self.lastIndexOf("."));
+  const file = new URL(`./matmul-worker${extension}`, self);
+  if (extension !== ".ts") return new Worker(file, { workerData, transferList });
+  const load = `const { tsImport } = await import("tsx/esm/api"); await tsImport(${JSON.stringify(file.href)}, ${JSON.stringify(self)});`;
+  return new Worker(load, { eval: true, workerData, transferList });
+}

@@ -1,0 +1,91 @@
+/**
+ * Provided: you do not need to edit this file; read it with lesson 18's step 3.
+ *
+ * One worker thread of `MatmulThreads` (matmul-threads.ts). It sleeps in `Atomics.wait` on its slot of the shared
+ * control array until the main thread hands it a job there, computes its rows of the product with your
+ * `matmulRows`, and says DONE (or FAILED, with the error's message on its port) through the same slot.
+ *
+ * Lesson 18.
+ */
+import { isMainThread, type MessagePort, parentPort, workerData } from "node:worker_threads";
+import { type FloatArray, type Matmul, matmulBlocked, matmulIJK, matmulIKJ, matmulRows } from "./matmul-loops";
+import { SimdMatmul } from "./simd-matmul";
+
+/** A slot's state: what the main thread asks (Job, Quit) and what the worker answers (Done, Failed). */
+export enum State {
+  Idle = 0,
+  Job = 1,
+  Done = 2,
+  Failed = 3,
+  Quit = 4,
+}
+
+/** Where each number of a job is in a slot: A, B and C as byte offsets in the arena, the shape, the rows, the kind. */
+export enum Slot {
+  State = 0,
+  A = 1,
+  B = 2,
+  C = 3,
+  Rows = 4,
+  Inner = 5,
+  Cols = 6,
+  Start = 7,
+  End = 8,
+  /** 1 when the matrices are Float32Arrays, 0 when Float64Arrays. */
+  Float32 = 9,
+}
+
+const LOOPS = { matmulIJK, matmulIKJ, matmulBlocked };
+
+/** The names of the loops a thread can run. */
+export type LoopKernelName = keyof typeof LOOPS;
+
+/** One of your loops, by name. */
+export function loopKernel(name: LoopKernelName): Matmul {
+  const kernel = LOOPS[name];
+  if (!kernel) throw new RangeError(`MatmulThreads: no loop called ${name}; the loops are ${Object.keys(LOOPS).join(", ")}.`);
+  return kernel;
+}
+
+interface WorkerSetup {
+  control: Int32Array;
+  slot: number;
+  buffer: ArrayBufferLike;
+  kernel: { kind: "loops"; name: LoopKernelName } | { kind: "simd"; module: WebAssembly.Module; memory: WebAssembly.Memory };
+  errors: MessagePort;
+}
+
+/** The view of one matrix of a job, of the kind the main thread's arrays have. */
+function view(buffer: ArrayBufferLike, offset: number, length: number, float32: boolean): FloatArray {
+  return float32 ? new Float32Array(buffer, offset, length) : new Float64Array(buffer, offset, length);
+}
+
+function serve({ control, slot, buffer, kernel, errors }: WorkerSetup): void {
+  const run = kernel.kind === "loops" ? loopKernel(kernel.name) : new SimdMatmul(kernel.module, kernel.memory).matmul;
+  const state = slot + Slot.State;
+  parentPort?.postMessage("ready");
+  for (;;) {
+    let now = Atomics.load(control, state);
+    while (now !== State.Job && now !== State.Quit) {
+      Atomics.wait(control, state, now);
+      now = Atomics.load(control, state);
+    }
+    if (now === State.Quit) return;
+    const [a, b, c, rows, inner, cols, start, end, float32] = control.subarray(slot + Slot.A, slot + Slot.Float32 + 1);
+    try {
+      const [viewA, viewB, viewC] = [
+        [a, rows * inner],
+        [b, inner * cols],
+        [c, rows * cols],
+      ].map(([offset, length]) => view(buffer, offset, length, float32 === 1));
+      matmulRows(run, viewA, viewB, viewC, rows, inner, cols, { start, end });
+      Atomics.store(control, state, State.Done);
+    } catch (error) {
+      errors.postMessage({ message: error instanceof Error ? error.message : String(error) });
+      Atomics.store(control, state, State.Failed);
+    }
+    Atomics.notify(control, state);
+  }
+}
+
+if (!isMainThread && workerData?.control instanceof Int32Array) serve(workerData as WorkerSetup);
