@@ -31,7 +31,14 @@ export interface RowRange {
 export const BLOCK_ROWS = 4;
 
 /** C = A · B in the order i, j, k: C[i][j] is the dot product of row i of A and column j of B. */
-export function matmulIJK(a: FloatArray, b: FloatArray, c: FloatArray, rows: number, inner: number, cols: number): void {
+export function matmulIJK(
+  a: FloatArray,
+  b: FloatArray,
+  c: FloatArray,
+  rows: number,
+  inner: number,
+  cols: number,
+): void {
   checkMatmul(a, b, c, rows, inner, cols);
   // BEGIN lesson-18
   for (let i = 0; i < rows; i++) {
@@ -46,7 +53,14 @@ export function matmulIJK(a: FloatArray, b: FloatArray, c: FloatArray, rows: num
 }
 
 /** C = A · B in the order i, k, j: A[i][k] times row k of B is added to row i of C. */
-export function matmulIKJ(a: FloatArray, b: FloatArray, c: FloatArray, rows: number, inner: number, cols: number): void {
+export function matmulIKJ(
+  a: FloatArray,
+  b: FloatArray,
+  c: FloatArray,
+  rows: number,
+  inner: number,
+  cols: number,
+): void {
   checkMatmul(a, b, c, rows, inner, cols);
   // BEGIN lesson-18
   c.fill(0);
@@ -177,7 +191,14 @@ export function matmulRows(
 // array (which a typed array answers with undefined, and then NaN everywhere).
 
 /** Throws unless a, b and c hold exactly rows × inner, inner × cols and rows × cols numbers. */
-export function checkMatmul(a: FloatArray, b: FloatArray, c: FloatArray, rows: number, inner: number, cols: number): void {
+export function checkMatmul(
+  a: FloatArray,
+  b: FloatArray,
+  c: FloatArray,
+  rows: number,
+  inner: number,
+  cols: number,
+): void {
   const wanted: [string, FloatArray, number, number][] = [
     ["A", a, rows, inner],
     ["B", b, inner, cols],
@@ -206,13 +227,16 @@ function checkSplit(rows: number, parts: number, align: number): void {
     ["parts", parts],
     ["align", align],
   ] as const) {
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`splitRows: ${name} must be a whole number of at least 1, got ${n}.`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new RangeError(`splitRows: ${name} must be a whole number of at least 1, got ${n}.`);
   }
 }
 
 function checkRange(range: RowRange, rows: number): void {
   const { start, end } = range;
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > rows || start >= end) {
-    throw new RangeError(`matmulRows: the rows ${start} to ${end} are not a range of rows of a matrix of ${rows} rows.`);
+    throw new RangeError(
+      `matmulRows: the rows ${start} to ${end} are not a range of rows of a matrix of ${rows} rows.`,
+    );
   }
 }

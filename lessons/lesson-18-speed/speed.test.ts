@@ -80,15 +80,18 @@ describe("Step 1: the loops in three orders", () => {
     expect(Array.from(c), "A = [[1, 2], [3, 4]], B = [[5, 6], [7, 8]]: C[0][0] = 1·5 + 2·7").toEqual([19, 22, 43, 50]);
   });
 
-  test.each(LOOPS)("%s computes A · B for shapes that are not square, rows left over blocks of four included", (name, matmul) => {
-    SHAPES.forEach(([rows, inner, cols], n) => {
-      const a = randomMatrix(rows, inner, 10 + n);
-      const b = randomMatrix(inner, cols, 20 + n);
-      const c = new Float64Array(rows * cols);
-      matmul(a, b, c, rows, inner, cols);
-      expectMatrix(`${name} of ${rows}×${inner} by ${inner}×${cols}`, c, reference(a, b, rows, inner, cols), cols);
-    });
-  });
+  test.each(LOOPS)(
+    "%s computes A · B for shapes that are not square, rows left over blocks of four included",
+    (name, matmul) => {
+      SHAPES.forEach(([rows, inner, cols], n) => {
+        const a = randomMatrix(rows, inner, 10 + n);
+        const b = randomMatrix(inner, cols, 20 + n);
+        const c = new Float64Array(rows * cols);
+        matmul(a, b, c, rows, inner, cols);
+        expectMatrix(`${name} of ${rows}×${inner} by ${inner}×${cols}`, c, reference(a, b, rows, inner, cols), cols);
+      });
+    },
+  );
 
   test.each(LOOPS)("%s overwrites C: numbers already in it do not end up in the product", (name, matmul) => {
     const [rows, inner, cols] = [5, 3, 6];
@@ -96,7 +99,12 @@ describe("Step 1: the loops in three orders", () => {
     const b = randomMatrix(inner, cols, 2);
     const c = new Float64Array(rows * cols).fill(1000);
     matmul(a, b, c, rows, inner, cols);
-    expectMatrix(`${name} into a C that held 1000s (start every sum at 0)`, c, reference(a, b, rows, inner, cols), cols);
+    expectMatrix(
+      `${name} into a C that held 1000s (start every sum at 0)`,
+      c,
+      reference(a, b, rows, inner, cols),
+      cols,
+    );
   });
 
   test.each(LOOPS)("%s works on Float32Arrays too (lesson 18's step 2)", (name, matmul) => {
@@ -211,7 +219,10 @@ describe("Step 3: sharing the rows between threads", () => {
             if (i < ranges.length - 1) expect(end % align, `${call}: cut at a multiple of ${align}`).toBe(0);
           });
           const blocks = ranges.map(({ start, end }) => Math.ceil((end - start) / align));
-          expect(Math.max(...blocks) - Math.min(...blocks), `${call}: shares as equal as they can be`).toBeLessThanOrEqual(1);
+          expect(
+            Math.max(...blocks) - Math.min(...blocks),
+            `${call}: shares as equal as they can be`,
+          ).toBeLessThanOrEqual(1);
           const wanted = Math.min(parts, Math.ceil(rows / align));
           expect(ranges.length, `${call}: every part that can get a block gets one`).toBe(wanted);
         }
@@ -303,7 +314,9 @@ function fastStep(kind: FloatKind, arena: Arena, matmul: Matmul, seed: number) {
   const { mlp, x, labels, loss, grads } = problem(seed);
   const net = new FastMlp({ sizes: SIZES, batch: BATCH + 3, kind, arena, matmul });
   net.copyWeights(mlp);
-  x.forEach((row, r) => net.input(r).set(row));
+  x.forEach((row, r) => {
+    net.input(r).set(row);
+  });
   const fastLoss = net.step(BATCH, labels);
   return { loss, grads, fastLoss, fastGrads: net.grads() };
 }
@@ -379,9 +392,17 @@ describe("Every path computes lesson 14's gradients", () => {
 describe("Training on the fast path", () => {
   test("PackedAdam moves the weights as lesson 13's Adam does, and the fast step on your loops learns a batch", () => {
     const { mlp, x, labels } = problem(7);
-    const net = new FastMlp({ sizes: SIZES, batch: BATCH, kind: "float64", arena: Arena.plain(1 << 20), matmul: matmulBlocked });
+    const net = new FastMlp({
+      sizes: SIZES,
+      batch: BATCH,
+      kind: "float64",
+      arena: Arena.plain(1 << 20),
+      matmul: matmulBlocked,
+    });
     net.copyWeights(mlp);
-    x.forEach((row, r) => net.input(r).set(row));
+    x.forEach((row, r) => {
+      net.input(r).set(row);
+    });
     const packed = new PackedAdam(net.parameters(), net.grads(), { lr: 0.01 });
     const adam = new Adam(entries(mlp.parameters()), { lr: 0.01 });
     const losses: number[] = [];
@@ -395,6 +416,8 @@ describe("Training on the fast path", () => {
     mlp.parameters().forEach((p, n) => {
       expect(relativeError(net.parameters()[n], p.data), `${NAMES[n].slice(3)} after 5 Adam steps`).toBeLessThan(1e-10);
     });
-    expect(losses[4], `the loss went down over 5 steps: ${losses.map((l) => l.toFixed(4)).join(", ")}`).toBeLessThan(losses[0]);
+    expect(losses[4], `the loss went down over 5 steps: ${losses.map((l) => l.toFixed(4)).join(", ")}`).toBeLessThan(
+      losses[0],
+    );
   });
 });

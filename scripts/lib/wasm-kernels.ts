@@ -18,11 +18,12 @@ const FEATURES = { simd: true, threads: true };
  * The binary of `file` (the kernels by default). A syntax error throws wabt's message with its line and column;
  * the binary is validated when an engine compiles it (`compileKernels`).
  */
-export async function assembleWat(file = KERNELS_WAT): Promise<Uint8Array> {
+export async function assembleWat(file = KERNELS_WAT): Promise<Uint8Array<ArrayBuffer>> {
   const assembler = await wabt();
   const module = assembler.parseWat(path.basename(file), readFileSync(file, "utf8"), FEATURES);
   try {
-    return module.toBinary({}).buffer;
+    // wabt types its bytes as possibly shared, which WebAssembly.compile does not take: copy them into a plain buffer.
+    return new Uint8Array(module.toBinary({}).buffer);
   } finally {
     module.destroy();
   }

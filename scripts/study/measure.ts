@@ -3,19 +3,22 @@
  *   - lesson 11: each loss and its gradient on the logit (results/logit.svg);
  *   - lesson 12: the cost of one update against the batch size (results/cost.json, cost.svg) and the training
  *     loss after every update for four ways through the data (results/oscillation.svg);
- *   - lesson 13: the optimizers' race to 95 % test accuracy (results/race.svg).
+ *   - lesson 13: the optimizers' race to 95 % test accuracy (results/race.svg);
+ *   - lesson 18: the MNIST step on every path of the lesson, and the machine's SIMD peak (results/speed.json,
+ *     speed.svg, roofline.svg).
  * With the reference code it writes them into the lessons' results/ folders and their READMEs' generated sections.
  *
  *   npm run measure                          the reference code (solutions/): writes the lessons' results
  *   npm run measure -- --check               regenerates in memory; fails if the committed results differ
  *   npm run measure -- --target src          your own code: writes to .course/measure/src/ instead
- *   npm run measure -- --lesson 12           one lesson only (11, 12 or 13)
+ *   npm run measure -- --lesson 12           one lesson only (11, 12, 13 or 18)
  *   npm run measure -- --workers 1           fewer worker threads (default: one per core)
  *
  * On a learner's code, a lesson whose code is not done yet is skipped, saying why, and the others still run.
- * Everything is deterministic except lesson 12's times and memory, which belong to the machine and the moment.
- * So --check recounts the graph sizes and compares them with the committed cost.json, then checks that the
- * committed figure and section are what that file gives; only a run without --check measures the time again.
+ * Everything is deterministic except lesson 12's and lesson 18's times (and lesson 12's memory), which belong to the
+ * machine and the moment. So --check recounts lesson 12's graph sizes and compares them with the committed cost.json,
+ * checks that lesson 18's speed.json names the lesson's paths and work, then that the committed figures and sections
+ * are what those files give; only a run without --check measures the time again.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -25,12 +28,14 @@ import type * as Comparisons from "../../solutions/comparisons";
 import type * as Engine from "../../solutions/engine";
 import type * as Loss from "../../solutions/loss";
 import { compileTarget } from "../lib/compile-target";
+import { FLOPS_PER_EXAMPLE, lessonRowNames } from "../lib/mnist-step";
 import { ROOT, resolveTarget } from "../lib/target";
 import { useCourseV8Flags } from "../lib/v8-flags";
 import { type CostMeasurement, type CostModules, graphSizes, measureCost } from "./measure-cost";
 import { costSpec, type LogitPoint, logitSpec, oscillationSpec, raceSpec } from "./measure-plots";
 import { costMarkdown, oscillationMarkdown, raceMarkdown } from "./measure-report";
 import { runComparisons, type Wanted } from "./measure-runs";
+import { measureSpeed, rooflineSpec, type SpeedMeasurement, speedMarkdown, speedSpec } from "./measure-speed";
 import {
   parseStudyArgs,
   reportCheck,
@@ -46,6 +51,7 @@ const LESSONS: Record<string, string> = {
   "11": "lesson-11-cross-entropy",
   "12": "lesson-12-mini-batches",
   "13": "lesson-13-optimizers",
+  "18": "lesson-18-speed",
 };
 const { check, targetName, isReference, lessons, workers } = parseStudyArgs("measure", Object.keys(LESSONS));
 
@@ -78,6 +84,24 @@ function costOf(modules: CostModules, costFile: string, problems: string[]): Cos
     problems.push(
       `${path.relative(ROOT, costFile)} records graph sizes ${JSON.stringify(recorded)}, but the code now builds ` +
         `${JSON.stringify(counted)}: run npm run measure -- --lesson 12 to measure again.`,
+    );
+  }
+  return committed;
+}
+
+/**
+ * Lesson 18's speed: measured now, or (for --check) read back from speed.json after checking that it still
+ * describes the lesson's paths and the work of its step.
+ */
+async function speedOf(targetFolder: string, speedFile: string, problems: string[]): Promise<SpeedMeasurement> {
+  if (!check) return measureSpeed(targetFolder);
+  const committed = JSON.parse(readFileSync(speedFile, "utf8")) as SpeedMeasurement;
+  const names = committed.rows.map((r) => r.name);
+  if (JSON.stringify(names) !== JSON.stringify(lessonRowNames()) || committed.flopsPerExample !== FLOPS_PER_EXAMPLE) {
+    problems.push(
+      `${path.relative(ROOT, speedFile)} records the paths ${JSON.stringify(names)} and ${committed.flopsPerExample} ` +
+        `operations per example, but the lesson now has ${JSON.stringify(lessonRowNames())} and ${FLOPS_PER_EXAMPLE}: ` +
+        "run npm run measure -- --lesson 18 to measure again.",
     );
   }
   return committed;
@@ -169,6 +193,20 @@ function parts(targetFolder: string, problems: string[]): StudyPart[] {
           "13",
           new Map([["race", raceMarkdown(measured.races, RACERS, RACE_CONFIG, codeFolder, figures)]]),
         );
+      },
+    },
+    {
+      lesson: "18",
+      run: async (files) => {
+        const speedFile = path.join(outDir("18"), "speed.json");
+        console.log(
+          check ? "Reading lesson 18's measured speed ..." : "Timing the MNIST step on every path of lesson 18 ...",
+        );
+        const speed = await speedOf(targetFolder, speedFile, problems);
+        files.set(speedFile, `${JSON.stringify(speed, null, 2)}\n`);
+        files.set(path.join(outDir("18"), "speed.svg"), await renderSvg(speedSpec(speed)));
+        files.set(path.join(outDir("18"), "roofline.svg"), await renderSvg(rooflineSpec(speed)));
+        addSections(files, "18", new Map([["speed", speedMarkdown(speed, codeFolder, figures)]]));
       },
     },
   ];

@@ -1,0 +1,243 @@
+/**
+ * Lesson 18's measurements (`npm run measure -- --lesson 18`): the MNIST step on every path of the lesson, side by
+ * side in this process (scripts/lib/mnist-step.ts), and the machine's SIMD peak (scripts/lib/simd-peak.ts); then
+ * the lesson's two figures and its generated section. The times belong to the machine and the moment, so `--check`
+ * does not measure again: it checks that speed.json still describes the lesson's paths and work, and that the
+ * figures and the section are what it gives.
+ */
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { TopLevelSpec } from "vega-lite";
+import { compileTarget } from "../lib/compile-target";
+import {
+  type CourseCopy,
+  engineRow,
+  FLOPS_PER_EXAMPLE,
+  fastRow,
+  LESSON_18_PATHS,
+  MNIST_BATCH,
+  median,
+  type StepRow,
+  timeSideBySide,
+} from "../lib/mnist-step";
+import { measurePeak } from "../lib/simd-peak";
+import { ROOT } from "../lib/target";
+import { compileKernels } from "../lib/wasm-kernels";
+import { CONFIG, round } from "./plots";
+import { generatedBy, markdownTable } from "./report";
+
+export interface SpeedRow {
+  name: string;
+  /** Lesson 18's step (0: lesson 14's engine). */
+  step: number;
+  /** Median, fastest and slowest round, microseconds per example. */
+  medianMicros: number;
+  minMicros: number;
+  maxMicros: number;
+}
+
+export interface SpeedMeasurement {
+  machine: string;
+  /** The 1-minute load average before and after the runs: how busy the machine was. */
+  load: [number, number];
+  flopsPerExample: number;
+  batch: number;
+  rounds: number;
+  rows: SpeedRow[];
+  peak: { oneThread: number; allThreads: number; threads: number };
+}
+
+/** A copy of the target's course code of its own, compiled into `dir`. */
+async function courseCopy(targetFolder: string, dir: string): Promise<CourseCopy> {
+  const built = compileTarget(targetFolder, dir);
+  const load = async (name: string) => import(pathToFileURL(path.join(built, `${name}.mjs`)).href);
+  return {
+    arena: await load("arena"),
+    fastMlp: await load("fast-mlp"),
+    loops: await load("matmul-loops"),
+    threads: await load("matmul-threads"),
+    simd: await load("simd-matmul"),
+    random: await load("random"),
+    tensor: await load("tensor"),
+    tensorNn: await load("tensor-nn"),
+  };
+}
+
+/** Every row of the lesson, each on its own copy of the target's code under `.course/measure-build/speed/`. */
+export async function lessonRows(targetFolder: string): Promise<StepRow[]> {
+  const kernels = await compileKernels();
+  const dir = (name: string) => path.join(ROOT, ".course", "measure-build", "speed", name);
+  const rows = [engineRow(await courseCopy(targetFolder, dir("engine")))];
+  for (const [i, p] of LESSON_18_PATHS.entries()) {
+    rows.push(await fastRow(await courseCopy(targetFolder, dir(`path-${i}`)), p, kernels));
+  }
+  return rows;
+}
+
+/** Times every row side by side, and the peak; closes the rows' threads. */
+export async function measureSpeed(targetFolder: string, rounds = 9): Promise<SpeedMeasurement> {
+  const before = os.loadavg()[0];
+  const rows = await lessonRows(targetFolder);
+  try {
+    const timed = timeSideBySide(rows, { rounds });
+    const peak = await measurePeak(await compileKernels(), 2);
+    return {
+      machine: `${os.cpus()[0]?.model.trim() ?? "unknown CPU"}, ${os.cpus().length} cores, Node ${process.version}`,
+      load: [round(before), round(os.loadavg()[0])],
+      flopsPerExample: FLOPS_PER_EXAMPLE,
+      batch: MNIST_BATCH,
+      rounds,
+      rows: timed.map(({ name, step, micros }) => ({
+        name,
+        step,
+        medianMicros: round(median(micros)),
+        minMicros: round(Math.min(...micros)),
+        maxMicros: round(Math.max(...micros)),
+      })),
+      peak: { ...peak, oneThread: round(peak.oneThread), allThreads: round(peak.allThreads) },
+    };
+  } finally {
+    await Promise.all(rows.map((row) => row.close()));
+  }
+}
+
+const gflops = (m: SpeedMeasurement, micros: number) => m.flopsPerExample / micros / 1000;
+const STEP_NAMES = ["lesson 14", "step 1", "step 2", "step 3", "step 4"];
+const STEP_COLORS = ["#7f7f7f", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"];
+/** The paths' names are long: room for them beside the bars. */
+const BAR_CONFIG = { ...CONFIG, axisY: { labelLimit: 320 } };
+
+/** Microseconds per example of every path, slowest first, on a logarithmic scale (they span two orders). */
+export function speedSpec(m: SpeedMeasurement): TopLevelSpec {
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: `The MNIST step (784-128-10, batch of ${m.batch}): microseconds per example, median` },
+    data: { values: m.rows.map((r) => ({ ...r, stepName: STEP_NAMES[r.step] })) },
+    width: 420,
+    height: { step: 22 },
+    encoding: {
+      y: { field: "name", type: "nominal", title: null, sort: m.rows.map((r) => r.name) },
+    },
+    layer: [
+      {
+        mark: { type: "bar" },
+        encoding: {
+          x: {
+            field: "medianMicros",
+            type: "quantitative",
+            title: "µs per example (log scale)",
+            scale: { type: "log", domainMin: 1 },
+          },
+          // A bar on a log scale needs a start above 0: 1 µs.
+          x2: { datum: 1 },
+          color: {
+            field: "stepName",
+            type: "nominal",
+            title: null,
+            scale: { domain: STEP_NAMES, range: STEP_COLORS },
+            legend: { orient: "bottom" },
+          },
+        },
+      },
+      {
+        mark: { type: "rule", color: "#333" },
+        encoding: { x: { field: "minMicros", type: "quantitative" }, x2: { field: "maxMicros" } },
+      },
+      {
+        mark: { type: "text", align: "left", dx: 4, fontSize: 10 },
+        encoding: { x: { field: "maxMicros", type: "quantitative" }, text: { field: "medianMicros", format: ".3~r" } },
+      },
+    ],
+    config: BAR_CONFIG,
+  } as TopLevelSpec;
+}
+
+/** The roofline's roof: every path's GFLOP/s against the peak of one core and of all of them. */
+export function rooflineSpec(m: SpeedMeasurement): TopLevelSpec {
+  const values = m.rows.map((r) => ({
+    name: r.name,
+    stepName: STEP_NAMES[r.step],
+    gflops: round(gflops(m, r.medianMicros)),
+  }));
+  const peaks = [
+    { label: `peak, one core: ${m.peak.oneThread.toFixed(1)}`, gflops: m.peak.oneThread },
+    { label: `peak, ${m.peak.threads} cores: ${m.peak.allThreads.toFixed(1)}`, gflops: m.peak.allThreads },
+  ];
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: "GFLOP/s of each path against the machine's SIMD peak (f32x4 multiplies and adds)" },
+    width: 420,
+    height: { step: 22 },
+    layer: [
+      {
+        data: { values },
+        mark: { type: "bar" },
+        encoding: {
+          y: { field: "name", type: "nominal", title: null, sort: m.rows.map((r) => r.name) },
+          x: {
+            field: "gflops",
+            type: "quantitative",
+            title: "GFLOP/s (billions of floating-point operations a second)",
+          },
+          color: {
+            field: "stepName",
+            type: "nominal",
+            title: null,
+            scale: { domain: STEP_NAMES, range: STEP_COLORS },
+            legend: { orient: "bottom" },
+          },
+        },
+      },
+      {
+        data: { values: peaks },
+        mark: { type: "rule", strokeDash: [4, 3], color: "#333" },
+        encoding: { x: { field: "gflops", type: "quantitative" } },
+      },
+      {
+        data: { values: peaks },
+        mark: { type: "text", angle: 270, align: "right", baseline: "bottom", dx: -4, dy: -3, fontSize: 10, y: 0 },
+        encoding: { x: { field: "gflops", type: "quantitative" }, text: { field: "label" } },
+      },
+    ],
+    config: BAR_CONFIG,
+  } as TopLevelSpec;
+}
+
+/** Lesson 18's generated section. */
+export function speedMarkdown(m: SpeedMeasurement, codeFolder: string, figurePrefix: string): string {
+  const engine = m.rows.find((r) => r.step === 0);
+  const fastest = m.rows.reduce((best, r) => (r.medianMicros < best.medianMicros ? r : best));
+  const rows = m.rows.map((r) => [
+    r.step === 0 ? "–" : String(r.step),
+    r.name,
+    r.medianMicros.toFixed(1),
+    `${r.minMicros.toFixed(1)} – ${r.maxMicros.toFixed(1)}`,
+    engine ? `${(engine.medianMicros / r.medianMicros).toFixed(1)}×` : "",
+    gflops(m, r.medianMicros).toFixed(2),
+    `${((100 * gflops(m, r.medianMicros)) / m.peak.allThreads).toFixed(1)} %`,
+  ]);
+  const share = (100 * gflops(m, fastest.medianMicros)) / m.peak.allThreads;
+  return [
+    generatedBy("npm run measure -- --lesson 18", codeFolder),
+    "",
+    `**Measured** on ${m.machine}, load average ${m.load[0]} before and ${m.load[1]} after (the machine is shared: ` +
+      `a load above its ${m.peak.threads} cores means other programs wanted them too). Every path did the same ` +
+      `step, ${m.flopsPerExample.toLocaleString("en-US")} floating-point operations per example, round after ` +
+      `round side by side in one process; each figure is the median of ${m.rounds} rounds, with the fastest and ` +
+      "slowest round beside it. The times will differ on your machine; the ratios are what to look at.",
+    "",
+    markdownTable(
+      ["step", "path", "µs per example", "fastest – slowest", "faster than lesson 14", "GFLOP/s", "of the peak"],
+      rows,
+    ),
+    "",
+    `**The peak**, measured by \`kernels.wat\`'s \`peak\`: ${m.peak.oneThread.toFixed(1)} GFLOP/s on one core, ` +
+      `${m.peak.allThreads.toFixed(1)} on ${m.peak.threads} at once. The fastest path, ${fastest.name}, reaches ` +
+      `${gflops(m, fastest.medianMicros).toFixed(1)} GFLOP/s, ${share.toFixed(0)} % of the ${m.peak.threads} cores' peak.`,
+    "",
+    `![Microseconds per example of every path of the MNIST step, from lesson 14's engine to SIMD on two threads](${figurePrefix}speed.svg)`,
+    "",
+    `![The GFLOP/s of every path as bars, and the peak of one core and of ${m.peak.threads} cores as lines](${figurePrefix}roofline.svg)`,
+  ].join("\n");
+}
