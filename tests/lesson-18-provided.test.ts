@@ -1,0 +1,145 @@
+/**
+ * Lesson 18's provided parts, on their own: the WebAssembly kernels assembled from their text, the SIMD wrapper,
+ * the arena, the threads' and the fast network's checks. (The lesson's tests check them with the learner's loops.)
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Arena } from "@course/arena";
+import { FastMlp } from "@course/fast-mlp";
+import { matmulIKJ } from "@course/matmul-loops";
+import { MatmulThreads } from "@course/matmul-threads";
+import { loopKernel } from "@course/matmul-worker";
+import { SimdMatmul, simdMemory } from "@course/simd-matmul";
+import { MLP } from "@course/tensor-nn";
+import { beforeAll, describe, expect, test } from "vitest";
+import { assembleWat, compileKernels, KERNELS_WAT } from "../scripts/lib/wasm-kernels";
+
+describe("the kernels, from their text", () => {
+  let module: WebAssembly.Module;
+  beforeAll(async () => {
+    module = await compileKernels();
+  });
+
+  test("kernels.wat assembles, and exports matmul and peak", () => {
+    const names = WebAssembly.Module.exports(module).map((e) => `${e.name}: ${e.kind}`);
+    expect(names).toEqual(["matmul: function", "peak: function"]);
+  });
+
+  test("the inner loop the README shows is kernels.wat's own, line for line", () => {
+    const readme = readFileSync(path.join(path.dirname(KERNELS_WAT), "README.md"), "utf8");
+    const shown = /```wat\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    expect(shown.length).toBeGreaterThan(0);
+    expect(readFileSync(KERNELS_WAT, "utf8")).toContain(shown);
+  });
+
+  test("a mistake in the text fails with its line and column", async () => {
+    const broken = path.join(os.tmpdir(), `broken-${process.pid}.wat`);
+    writeFileSync(broken, '(module\n  (func (export "f") (result i32)\n    (i32.bogus)))\n');
+    await expect(assembleWat(broken)).rejects.toThrow(/broken-\d+\.wat:3:\d+/);
+  });
+
+  test("the SIMD kernel computes every shape, the edges of its 4 × 8 blocks included", () => {
+    const memory = simdMemory(1 << 20);
+    const arena = Arena.of(memory);
+    const simd = new SimdMatmul(module, memory);
+    for (const [rows, inner, cols] of [
+      [1, 1, 1],
+      [4, 3, 8],
+      [5, 7, 9],
+      [7, 2, 17],
+      [12, 33, 24],
+    ]) {
+      const a = arena.floats("float32", rows * inner);
+      const b = arena.floats("float32", inner * cols);
+      const c = arena.floats("float32", rows * cols);
+      a.forEach((_, i) => {
+        a[i] = ((i * 7) % 11) - 5;
+      });
+      b.forEach((_, i) => {
+        b[i] = ((i * 5) % 13) - 6;
+      });
+      c.fill(1000);
+      simd.matmul(a, b, c, rows, inner, cols);
+      const exact = new Float64Array(rows * cols);
+      matmulIKJ(Float64Array.from(a), Float64Array.from(b), exact, rows, inner, cols);
+      // Small whole numbers: float32 computes them exactly.
+      expect(Array.from(c), `${rows}×${inner} by ${inner}×${cols}`).toEqual(Array.from(exact));
+    }
+  });
+
+  test("the SIMD kernel refuses arrays it cannot see: a Float64Array, or one outside its memory", () => {
+    const memory = simdMemory(1 << 16);
+    const simd = new SimdMatmul(module, memory);
+    const inside = Arena.of(memory).floats("float32", 4);
+    expect(() => simd.matmul(new Float32Array(4), inside, inside, 2, 2, 2)).toThrow(/Arena.of\(memory\)/);
+    expect(() => simd.matmul(new Float64Array(4), inside, inside, 2, 2, 2)).toThrow(/Float32Arrays/);
+    expect(() => simd.matmul(inside, inside, inside, 2, 3, 2)).toThrow(/should be 2×3/);
+  });
+
+  test("peak runs its rounds and returns a number", () => {
+    const simd = new SimdMatmul(module, simdMemory(1 << 16));
+    expect(Number.isFinite(simd.peak(1000))).toBe(true);
+  });
+});
+
+describe("the arena", () => {
+  test("hands out zeroed arrays of either kind, each starting at a multiple of 16 bytes", () => {
+    const arena = Arena.plain(256);
+    const a = arena.floats("float32", 3);
+    const b = arena.floats("float64", 2);
+    expect([a.byteOffset, b.byteOffset]).toEqual([0, 16]);
+    expect([a instanceof Float32Array, b instanceof Float64Array]).toEqual([true, true]);
+    expect(arena.holds(a) && arena.holds(b)).toBe(true);
+    expect(arena.holds(new Float32Array(3))).toBe(false);
+  });
+
+  test("says how much is left when it is full", () => {
+    const arena = Arena.shared(64);
+    arena.floats("float64", 4);
+    expect(() => arena.floats("float64", 5)).toThrow(
+      "no room for 5 numbers of float64 (40 bytes): 32 of 64 bytes are left",
+    );
+  });
+
+  test("zeroes memory that a WebAssembly memory or an earlier user left numbers in", () => {
+    const memory = simdMemory(1 << 16);
+    new Float32Array(memory.buffer).fill(7);
+    expect(Array.from(Arena.of(memory).floats("float32", 3))).toEqual([0, 0, 0]);
+  });
+});
+
+describe("the threads' and the fast network's checks", () => {
+  test("MatmulThreads wants at least one thread and shared memory", async () => {
+    await expect(MatmulThreads.start(Arena.shared(64), { kind: "loops", name: "matmulIKJ" }, 0)).rejects.toThrow(
+      "at least 1",
+    );
+    await expect(MatmulThreads.start(Arena.plain(64), { kind: "loops", name: "matmulIKJ" }, 2)).rejects.toThrow(
+      "Arena.shared",
+    );
+  });
+
+  test("MatmulThreads refuses a matrix outside its arena", async () => {
+    const arena = Arena.shared(1024);
+    const threads = await MatmulThreads.start(arena, { kind: "loops", name: "matmulIKJ" }, 1);
+    const inside = arena.floats("float64", 4);
+    expect(() => threads.matmul(inside, new Float64Array(4), inside, 2, 2, 2)).toThrow("arena.floats");
+    await threads.close();
+  });
+
+  test("a loop is found by name, and an unknown name is refused", () => {
+    expect(loopKernel("matmulIKJ")).toBe(matmulIKJ);
+    expect(() => loopKernel("matmulKJI" as "matmulIKJ")).toThrow("the loops are matmulIJK, matmulIKJ, matmulBlocked");
+  });
+
+  test("FastMlp refuses sizes, batches and labels that do not fit", () => {
+    const make = (batch: number) =>
+      new FastMlp({ sizes: [4, 3, 2], batch, kind: "float64", arena: Arena.plain(1 << 12), matmul: matmulIKJ });
+    expect(() => make(0)).toThrow("at least 1");
+    const net = make(2);
+    expect(() => net.forward(3)).toThrow("a batch of 1 to 2 examples, got 3");
+    expect(() => net.step(2, [0])).toThrow("2 examples but 1 labels");
+    expect(() => net.step(2, [0, 2])).toThrow("label 2 of example 1 is not a class from 0 to 1");
+    expect(() => net.copyWeights(new MLP(4, [5, 2]))).toThrow("expected an MLP(4, [3, 2])");
+  });
+});
