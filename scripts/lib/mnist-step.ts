@@ -51,6 +51,27 @@ export interface CourseCopy {
   tensorNn: typeof TensorNnModule;
 }
 
+/** The modules of one compiled copy, from `load(module name)`. */
+export async function courseCopy(load: (module: string) => Promise<unknown>): Promise<CourseCopy> {
+  const [arena, fastMlp, loops, threads, simd, random, tensor, tensorNn] = await Promise.all(
+    ["arena", "fast-mlp", "matmul-loops", "matmul-threads", "simd-matmul", "random", "tensor", "tensor-nn"].map(load),
+  );
+  return { arena, fastMlp, loops, threads, simd, random, tensor, tensorNn } as CourseCopy;
+}
+
+/**
+ * Every row of the lesson, in order: lesson 14's engine, then each path of LESSON_18_PATHS, each on the copy of the
+ * target that `copy(name)` makes for it (a copy of its own per name).
+ */
+export async function lessonRows(
+  copy: (name: string) => Promise<CourseCopy>,
+  kernels: WebAssembly.Module,
+): Promise<StepRow[]> {
+  const rows = [engineRow(await copy("engine"))];
+  for (const [i, p] of LESSON_18_PATHS.entries()) rows.push(await fastRow(await copy(`path-${i}`), p, kernels));
+  return rows;
+}
+
 /** The batch every row trains on: seeded pixels and the labels 0 to 9 in turn. */
 function syntheticBatch(random: typeof RandomModule): { pixels: number[][]; labels: number[] } {
   const rng = new random.Random(18);

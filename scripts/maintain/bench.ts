@@ -14,9 +14,10 @@
  * Node's defaults instead, which is how the engine's old trap shows (docs/bench.md).
  *
  * Then, in the same run, lesson 14's tensor engine in mini-batches of 32 against the hand-fused loop and
- * TensorFlow.js (vectorized-bench.ts, which says how those rows are timed and checked); and the MNIST step, lesson 17's
+ * TensorFlow.js (vectorized-bench.ts, which says how those rows are timed and checked); the MNIST step, lesson 17's
  * network on a batch of 64 digits, on the tensor engine and on TensorFlow.js's CPU and WebAssembly backends
- * (mnist-bench.ts).
+ * (mnist-bench.ts); and last the MNIST step on every path of lesson 18 against the machine's SIMD peak
+ * (speed-bench.ts).
  *
  * Prints a short table and writes reports/bench.json. Run with `node --expose-gc` (the npm script does) so
  * the heap figures start from a collected heap.
@@ -34,6 +35,7 @@ import { median, signAccuracy, timeEpoch } from "./bench-timing";
 import { FusedMlp } from "./fused-mlp";
 import { loadCompiled } from "./load-compiled";
 import { type MnistStepReport, mnistStep } from "./mnist-bench";
+import { benchSpeed, speedLines } from "./speed-bench";
 import { benchVectorized, TENSOR_BATCH } from "./vectorized-bench";
 
 type DataModule = typeof import("../../solutions/data");
@@ -235,6 +237,10 @@ async function main(): Promise<void> {
   });
   await mnist.timeTensorFlow();
   const mnistReport = mnist.report();
+  const speed = await benchSpeed(folder).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    return `skipped, ${stubbedLesson(message) ? "lessons 14 and 18 are not done in this target" : message}`;
+  });
   const seconds = (Date.now() - started) / 1000;
 
   const engineAccuracy = signAccuracy(
@@ -298,6 +304,7 @@ async function main(): Promise<void> {
       targets: { tensorVsFused: TARGET_TENSOR_VS_FUSED, tfjsVsTensor: TARGET_TFJS_VS_TENSOR },
     },
     mnistStep: mnistReport,
+    speed,
     seconds,
   };
   const outFile = path.resolve(ROOT, options.out);
@@ -351,6 +358,8 @@ async function main(): Promise<void> {
   );
   printVectorized(vectorized);
   printMnistStep(mnistReport);
+  if (typeof speed === "string") console.log(`\nthe MNIST step of lesson 18: ${speed}`);
+  else console.log(speedLines(speed).join("\n"));
   console.log(`\nwrote ${path.relative(ROOT, outFile)} (${seconds.toFixed(1)} s)`);
   if (!sameNetwork) {
     console.error(

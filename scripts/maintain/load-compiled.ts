@@ -13,15 +13,17 @@ import { ROOT } from "../lib/target";
 const COMPILER = pathToFileURL(path.join(ROOT, "scripts", "lib", "compile-target.ts")).href;
 
 /**
- * Compiles every `.ts` file of `folder` under .course/compiled/<folder name>/, and beside them each of the
- * dependency-free `standalone` files, and returns an import of one of them by module name:
- * `(await loadCompiled(folder))("engine")`.
+ * Compiles every `.ts` file of `folder` under .course/compiled/<folder name>/ (or <folder name>-<copy>/, a copy of
+ * its own whose modules share nothing with another copy's), and beside them each of the dependency-free
+ * `standalone` files, and returns an import of one of them by module name: `(await loadCompiled(folder))("engine")`.
  */
 export async function loadCompiled(
   folder: string,
   standalone: string[] = [],
+  copy?: string,
 ): Promise<(module: string) => Promise<unknown>> {
-  const outDir = path.join(ROOT, ".course", "compiled", path.relative(ROOT, folder).replaceAll(path.sep, "_"));
+  const name = path.relative(ROOT, folder).replaceAll(path.sep, "_");
+  const outDir = path.join(ROOT, ".course", "compiled", copy ? `${name}-${copy}` : name);
   const script = `const { compileTarget, compileModule } = await import(${JSON.stringify(COMPILER)});
 const path = await import("node:path");
 const [folder, outDir, ...standalone] = process.argv.slice(1);

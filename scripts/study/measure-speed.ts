@@ -10,17 +10,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { TopLevelSpec } from "vega-lite";
 import { compileTarget } from "../lib/compile-target";
-import {
-  type CourseCopy,
-  engineRow,
-  FLOPS_PER_EXAMPLE,
-  fastRow,
-  LESSON_18_PATHS,
-  MNIST_BATCH,
-  median,
-  type StepRow,
-  timeSideBySide,
-} from "../lib/mnist-step";
+import { courseCopy, FLOPS_PER_EXAMPLE, lessonRows, MNIST_BATCH, median, timeSideBySide } from "../lib/mnist-step";
 import { measurePeak } from "../lib/simd-peak";
 import { ROOT } from "../lib/target";
 import { compileKernels } from "../lib/wasm-kernels";
@@ -48,40 +38,22 @@ export interface SpeedMeasurement {
   peak: { oneThread: number; allThreads: number; threads: number };
 }
 
-/** A copy of the target's course code of its own, compiled into `dir`. */
-async function courseCopy(targetFolder: string, dir: string): Promise<CourseCopy> {
-  const built = compileTarget(targetFolder, dir);
-  const load = async (name: string) => import(pathToFileURL(path.join(built, `${name}.mjs`)).href);
-  return {
-    arena: await load("arena"),
-    fastMlp: await load("fast-mlp"),
-    loops: await load("matmul-loops"),
-    threads: await load("matmul-threads"),
-    simd: await load("simd-matmul"),
-    random: await load("random"),
-    tensor: await load("tensor"),
-    tensorNn: await load("tensor-nn"),
+/** A copy of the target's course code of its own, compiled under `.course/measure-build/speed/<name>/`. */
+function copyOf(targetFolder: string) {
+  return (name: string) => {
+    const built = compileTarget(targetFolder, path.join(ROOT, ".course", "measure-build", "speed", name));
+    return courseCopy((module) => import(pathToFileURL(path.join(built, `${module}.mjs`)).href));
   };
 }
 
-/** Every row of the lesson, each on its own copy of the target's code under `.course/measure-build/speed/`. */
-export async function lessonRows(targetFolder: string): Promise<StepRow[]> {
-  const kernels = await compileKernels();
-  const dir = (name: string) => path.join(ROOT, ".course", "measure-build", "speed", name);
-  const rows = [engineRow(await courseCopy(targetFolder, dir("engine")))];
-  for (const [i, p] of LESSON_18_PATHS.entries()) {
-    rows.push(await fastRow(await courseCopy(targetFolder, dir(`path-${i}`)), p, kernels));
-  }
-  return rows;
-}
-
-/** Times every row side by side, and the peak; closes the rows' threads. */
+/** Times every row of the lesson side by side, and the peak; closes the rows' threads. */
 export async function measureSpeed(targetFolder: string, rounds = 9): Promise<SpeedMeasurement> {
   const before = os.loadavg()[0];
-  const rows = await lessonRows(targetFolder);
+  const kernels = await compileKernels();
+  const rows = await lessonRows(copyOf(targetFolder), kernels);
   try {
     const timed = timeSideBySide(rows, { rounds });
-    const peak = await measurePeak(await compileKernels(), 2);
+    const peak = await measurePeak(kernels, 2);
     return {
       machine: `${os.cpus()[0]?.model.trim() ?? "unknown CPU"}, ${os.cpus().length} cores, Node ${process.version}`,
       load: [round(before), round(os.loadavg()[0])],
