@@ -24,7 +24,7 @@ import { Random } from "@course/random";
 import { SimdMatmul, simdMemory } from "@course/simd-matmul";
 import { Tensor } from "@course/tensor";
 import { entries, MLP } from "@course/tensor-nn";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { compileKernels } from "../../scripts/lib/wasm-kernels";
 import { show } from "../test-helpers";
 
@@ -72,6 +72,33 @@ const SHAPES: [number, number, number][] = [
   [8, 16, 8],
   [13, 9, 17],
 ];
+
+/**
+ * The worker threads of the tests, started once for the whole file (a worker takes a while to start): two threads on
+ * your matmulBlocked over shared memory, and two threads on the SIMD kernel over its WebAssembly memory.
+ */
+const shared = Arena.shared(1 << 23);
+const memory = simdMemory(1 << 22);
+const simdArena = Arena.of(memory);
+const BLOCKED = { kind: "loops", name: "matmulBlocked" } as const;
+let loopPool: Promise<MatmulThreads> | undefined;
+let simdPool: Promise<MatmulThreads> | undefined;
+let kernels: Promise<WebAssembly.Module> | undefined;
+const simdKernels = () => {
+  kernels ??= compileKernels();
+  return kernels;
+};
+const loopThreads = () => {
+  loopPool ??= MatmulThreads.start(shared, BLOCKED, 2);
+  return loopPool;
+};
+const simdThreads = () => {
+  simdPool ??= simdKernels().then((module) => MatmulThreads.start(simdArena, { kind: "simd", module, memory }, 2));
+  return simdPool;
+};
+afterAll(async () => {
+  await Promise.all([loopPool, simdPool].map(async (pool) => (await pool)?.close()));
+});
 
 describe("Step 1: the loops in three orders", () => {
   test.each(LOOPS)("%s multiplies the README's 2 × 2 example: [[19, 22], [43, 50]]", (_, matmul) => {
@@ -251,22 +278,13 @@ describe("Step 3: sharing the rows between threads", () => {
   });
 
   describe("MatmulThreads with your loops and your split", () => {
-    const arena = Arena.shared(1 << 22);
-    let pools: MatmulThreads[] = [];
-    beforeAll(async () => {
-      pools = await Promise.all(
-        [1, 2, 3].map((threads) => MatmulThreads.start(arena, { kind: "loops", name: "matmulBlocked" }, threads)),
-      );
-    });
-    afterAll(() => Promise.all(pools.map((pool) => pool.close())));
-
-    test.each([1, 2, 3])("%i threads compute A · B for every shape, in float64 and float32", (threads) => {
-      const pool = pools[threads - 1];
+    test.each([1, 2])("%i threads compute A · B for every shape, in float64 and float32", async (threads) => {
+      const pool = threads === 1 ? await MatmulThreads.start(shared, BLOCKED, 1) : await loopThreads();
       for (const kind of ["float64", "float32"] as const) {
         SHAPES.forEach(([rows, inner, cols], n) => {
-          const a = arena.floats(kind, rows * inner);
-          const b = arena.floats(kind, inner * cols);
-          const c = arena.floats(kind, rows * cols);
+          const a = shared.floats(kind, rows * inner);
+          const b = shared.floats(kind, inner * cols);
+          const c = shared.floats(kind, rows * cols);
           a.set(randomMatrix(rows, inner, 30 + n));
           b.set(randomMatrix(inner, cols, 40 + n));
           c.fill(1000);
@@ -347,41 +365,29 @@ describe("Every path computes lesson 14's gradients", () => {
   });
 
   describe("on both cores, and with SIMD", () => {
-    let module: WebAssembly.Module;
-    const memory = simdMemory(1 << 22);
-    const simdArena = Arena.of(memory);
-    const shared = Arena.shared(1 << 22);
-    const pools: MatmulThreads[] = [];
-    beforeAll(async () => {
-      module = await compileKernels();
-      pools.push(
-        await MatmulThreads.start(shared, { kind: "loops", name: "matmulBlocked" }, 2),
-        await MatmulThreads.start(simdArena, { kind: "simd", module, memory }, 2),
-      );
-    });
-    afterAll(() => Promise.all(pools.map((pool) => pool.close())));
-
-    test("the MNIST step on two threads running your matmulBlocked, float32: lesson 14's gradients to 1e-5", () => {
-      expectEngineGradients("two threads, float32", fastStep("float32", shared, pools[0].matmul, 4), 1e-5);
+    test("the MNIST step on two threads running your matmulBlocked, float32: lesson 14's gradients to 1e-5", async () => {
+      const pool = await loopThreads();
+      expectEngineGradients("two threads, float32", fastStep("float32", shared, pool.matmul, 4), 1e-5);
     });
 
-    test("the MNIST step on the SIMD kernel (step 4): lesson 14's gradients to 1e-5", () => {
-      const simd = new SimdMatmul(module, memory);
+    test("the MNIST step on the SIMD kernel (step 4): lesson 14's gradients to 1e-5", async () => {
+      const simd = new SimdMatmul(await simdKernels(), memory);
       expectEngineGradients("SIMD, one thread", fastStep("float32", simdArena, simd.matmul, 5), 1e-5);
     });
 
-    test("the MNIST step on the SIMD kernel on two threads, the course's fastest path: lesson 14's gradients to 1e-5", () => {
-      expectEngineGradients("SIMD, two threads", fastStep("float32", simdArena, pools[1].matmul, 6), 1e-5);
+    test("the MNIST step on the SIMD kernel on two threads, the course's fastest path: lesson 14's gradients to 1e-5", async () => {
+      const pool = await simdThreads();
+      expectEngineGradients("SIMD, two threads", fastStep("float32", simdArena, pool.matmul, 6), 1e-5);
     });
 
-    test("the SIMD kernel on two threads multiplies MNIST's first layer as your float64 loop does, to float32's precision", () => {
+    test("the SIMD kernel on two threads multiplies MNIST's first layer as your float64 loop does, to float32's precision", async () => {
       const [rows, inner, cols] = [64, 784, 128];
       const a = simdArena.floats("float32", rows * inner);
       const b = simdArena.floats("float32", inner * cols);
       const c = simdArena.floats("float32", rows * cols);
       a.set(randomMatrix(rows, inner, 50));
       b.set(randomMatrix(inner, cols, 51));
-      pools[1].matmul(a, b, c, rows, inner, cols);
+      (await simdThreads()).matmul(a, b, c, rows, inner, cols);
       const exact = new Float64Array(rows * cols);
       matmulIKJ(Float64Array.from(a), Float64Array.from(b), exact, rows, inner, cols);
       expect(relativeError(c, exact)).toBeLessThan(1e-5);
