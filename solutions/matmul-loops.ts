@@ -77,7 +77,7 @@ export function matmulIKJ(
 /**
  * C = A · B in the order i, k, j, BLOCK_ROWS rows of C at a time: each B[k][j] read serves four rows, so the inner
  * loop reads one number of B for four multiply-adds instead of one. The rows left over (rows not a multiple of
- * BLOCK_ROWS) go one at a time.
+ * BLOCK_ROWS) go one at a time, by `matmulIKJ`.
  */
 export function matmulBlocked(
   a: FloatArray,
@@ -111,12 +111,8 @@ export function matmulBlocked(
       }
     }
   }
-  for (; i < rows; i++) {
-    for (let k = 0; k < inner; k++) {
-      const aik = a[i * inner + k];
-      for (let j = 0; j < cols; j++) c[i * cols + j] += aik * b[k * cols + j];
-    }
-  }
+  // The rows left over: a product of their own, rows i to the end of A times B, into the same rows of C.
+  if (i < rows) matmulIKJ(a.subarray(i * inner), b, c.subarray(i * cols), rows - i, inner, cols);
   // END lesson-18
 }
 

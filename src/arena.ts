@@ -53,7 +53,8 @@ export class Arena {
       );
     }
     this.used += Math.ceil(bytes / ALIGN) * ALIGN;
-    const array = kind === "float64" ? new Float64Array(this.buffer, offset, count) : new Float32Array(this.buffer, offset, count);
+    const array =
+      kind === "float64" ? new Float64Array(this.buffer, offset, count) : new Float32Array(this.buffer, offset, count);
     // A WebAssembly memory or a reused block may hold numbers already.
     array.fill(0);
     return array;

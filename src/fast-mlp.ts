@@ -66,12 +66,18 @@ export class FastMlp {
   constructor({ sizes, batch, kind, arena, matmul }: FastMlpOptions) {
     const [nin, hidden, nout] = sizes;
     for (const n of [nin, hidden, nout, batch]) {
-      if (!Number.isInteger(n) || n < 1) throw new RangeError(`FastMlp: sizes and batch must be whole numbers of at least 1, got ${n}.`);
+      if (!Number.isInteger(n) || n < 1)
+        throw new RangeError(`FastMlp: sizes and batch must be whole numbers of at least 1, got ${n}.`);
     }
     [this.nin, this.hidden, this.nout, this.batch, this.matmul] = [nin, hidden, nout, batch, matmul];
     const floats = (count: number) => arena.floats(kind, count);
     [this.w1, this.b1, this.w2, this.b2] = [floats(nin * hidden), floats(hidden), floats(hidden * nout), floats(nout)];
-    [this.dw1, this.db1, this.dw2, this.db2] = [floats(nin * hidden), floats(hidden), floats(hidden * nout), floats(nout)];
+    [this.dw1, this.db1, this.dw2, this.db2] = [
+      floats(nin * hidden),
+      floats(hidden),
+      floats(hidden * nout),
+      floats(nout),
+    ];
     [this.x, this.xT] = [floats(batch * nin), floats(nin * batch)];
     [this.h, this.hT, this.dh] = [floats(batch * hidden), floats(hidden * batch), floats(batch * hidden)];
     [this.logits, this.w2T, this.dlogits] = [floats(batch * nout), floats(nout * hidden), floats(batch * nout)];
@@ -94,7 +100,9 @@ export class FastMlp {
     if (from.length !== to.length || from.some((data, i) => data.length !== to[i].length)) {
       throw new RangeError(`FastMlp.copyWeights: expected an MLP(${this.nin}, [${this.hidden}, ${this.nout}]).`);
     }
-    to.forEach((array, i) => array.set(from[i]));
+    to.forEach((array, i) => {
+      array.set(from[i]);
+    });
   }
 
   /** Row `row` of the batch (nin numbers), to fill with an example before `forward` or `step`. */
@@ -228,7 +236,8 @@ function softmaxCrossEntropy(logits: FloatArray, labels: ArrayLike<number>, grad
     let sum = 0;
     for (let c = 0; c < classes; c++) sum += Math.exp(logits[row + c] - max);
     total += max + Math.log(sum) - logits[row + label];
-    for (let c = 0; c < classes; c++) grad[row + c] = (Math.exp(logits[row + c] - max) / sum - (c === label ? 1 : 0)) / rows;
+    for (let c = 0; c < classes; c++)
+      grad[row + c] = (Math.exp(logits[row + c] - max) / sum - (c === label ? 1 : 0)) / rows;
   }
   return total / rows;
 }

@@ -31,7 +31,14 @@ export interface RowRange {
 export const BLOCK_ROWS = 4;
 
 /** C = A · B in the order i, j, k: C[i][j] is the dot product of row i of A and column j of B. */
-export function matmulIJK(a: FloatArray, b: FloatArray, c: FloatArray, rows: number, inner: number, cols: number): void {
+export function matmulIJK(
+  a: FloatArray,
+  b: FloatArray,
+  c: FloatArray,
+  rows: number,
+  inner: number,
+  cols: number,
+): void {
   checkMatmul(a, b, c, rows, inner, cols);
   // BEGIN lesson-18
   throw new Error("lesson-18 is not done yet: write this part of src/matmul-loops.ts. Read lessons/lesson-18-speed/README.md.");
@@ -39,7 +46,14 @@ export function matmulIJK(a: FloatArray, b: FloatArray, c: FloatArray, rows: num
 }
 
 /** C = A · B in the order i, k, j: A[i][k] times row k of B is added to row i of C. */
-export function matmulIKJ(a: FloatArray, b: FloatArray, c: FloatArray, rows: number, inner: number, cols: number): void {
+export function matmulIKJ(
+  a: FloatArray,
+  b: FloatArray,
+  c: FloatArray,
+  rows: number,
+  inner: number,
+  cols: number,
+): void {
   checkMatmul(a, b, c, rows, inner, cols);
   // BEGIN lesson-18
   throw new Error("lesson-18 is not done yet: write this part of src/matmul-loops.ts. Read lessons/lesson-18-speed/README.md.");
@@ -49,7 +63,7 @@ export function matmulIKJ(a: FloatArray, b: FloatArray, c: FloatArray, rows: num
 /**
  * C = A · B in the order i, k, j, BLOCK_ROWS rows of C at a time: each B[k][j] read serves four rows, so the inner
  * loop reads one number of B for four multiply-adds instead of one. The rows left over (rows not a multiple of
- * BLOCK_ROWS) go one at a time.
+ * BLOCK_ROWS) go one at a time, by `matmulIKJ`.
  */
 export function matmulBlocked(
   a: FloatArray,
@@ -115,7 +129,14 @@ export function matmulRows(
 // array (which a typed array answers with undefined, and then NaN everywhere).
 
 /** Throws unless a, b and c hold exactly rows × inner, inner × cols and rows × cols numbers. */
-export function checkMatmul(a: FloatArray, b: FloatArray, c: FloatArray, rows: number, inner: number, cols: number): void {
+export function checkMatmul(
+  a: FloatArray,
+  b: FloatArray,
+  c: FloatArray,
+  rows: number,
+  inner: number,
+  cols: number,
+): void {
   const wanted: [string, FloatArray, number, number][] = [
     ["A", a, rows, inner],
     ["B", b, inner, cols],
@@ -144,13 +165,16 @@ function checkSplit(rows: number, parts: number, align: number): void {
     ["parts", parts],
     ["align", align],
   ] as const) {
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`splitRows: ${name} must be a whole number of at least 1, got ${n}.`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new RangeError(`splitRows: ${name} must be a whole number of at least 1, got ${n}.`);
   }
 }
 
 function checkRange(range: RowRange, rows: number): void {
   const { start, end } = range;
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > rows || start >= end) {
-    throw new RangeError(`matmulRows: the rows ${start} to ${end} are not a range of rows of a matrix of ${rows} rows.`);
+    throw new RangeError(
+      `matmulRows: the rows ${start} to ${end} are not a range of rows of a matrix of ${rows} rows.`,
+    );
   }
 }

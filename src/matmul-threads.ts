@@ -22,7 +22,7 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { Arena } from "./arena";
 import { BLOCK_ROWS, type FloatArray, type Matmul, matmulRows, splitRows } from "./matmul-loops";
-import { loopKernel, type LoopKernelName, Slot, State } from "./matmul-worker";
+import { type LoopKernelName, loopKernel, Slot, State } from "./matmul-worker";
 import { SimdMatmul } from "./simd-matmul";
 
 /** What each thread runs on its rows: one of your loops by name, or the SIMD kernel on its memory. */
@@ -54,11 +54,15 @@ export class MatmulThreads {
       throw new RangeError(`MatmulThreads: threads must be a whole number of at least 1, got ${threads}.`);
     }
     if (!(arena.buffer instanceof SharedArrayBuffer)) {
-      throw new TypeError("MatmulThreads: worker threads see only shared memory: use Arena.shared(...) or Arena.of(memory).");
+      throw new TypeError(
+        "MatmulThreads: worker threads see only shared memory: use Arena.shared(...) or Arena.of(memory).",
+      );
     }
     const control = new Int32Array(new SharedArrayBuffer((threads - 1) * SLOT * Int32Array.BYTES_PER_ELEMENT));
     const helpers = await Promise.all(
-      Array.from({ length: threads - 1 }, (_, w) => startWorker({ control, slot: w * SLOT, buffer: arena.buffer, kernel })),
+      Array.from({ length: threads - 1 }, (_, w) =>
+        startWorker({ control, slot: w * SLOT, buffer: arena.buffer, kernel }),
+      ),
     );
     const own = kernel.kind === "loops" ? loopKernel(kernel.name) : new SimdMatmul(kernel.module, kernel.memory).matmul;
     return new MatmulThreads(arena, control, helpers, own);
@@ -106,7 +110,8 @@ export class MatmulThreads {
       Atomics.store(this.control, w * SLOT + Slot.State, State.Quit);
       Atomics.notify(this.control, w * SLOT + Slot.State);
     });
-    await Promise.all(this.helpers.map(({ worker, errors }) => (errors.close(), worker.terminate())));
+    for (const { errors } of this.helpers) errors.close();
+    await Promise.all(this.helpers.map(({ worker }) => worker.terminate()));
   }
 
   private checkInArena(array: FloatArray): void {

@@ -43,7 +43,8 @@ export type LoopKernelName = keyof typeof LOOPS;
 /** One of your loops, by name. */
 export function loopKernel(name: LoopKernelName): Matmul {
   const kernel = LOOPS[name];
-  if (!kernel) throw new RangeError(`MatmulThreads: no loop called ${name}; the loops are ${Object.keys(LOOPS).join(", ")}.`);
+  if (!kernel)
+    throw new RangeError(`MatmulThreads: no loop called ${name}; the loops are ${Object.keys(LOOPS).join(", ")}.`);
   return kernel;
 }
 
@@ -51,7 +52,9 @@ interface WorkerSetup {
   control: Int32Array;
   slot: number;
   buffer: ArrayBufferLike;
-  kernel: { kind: "loops"; name: LoopKernelName } | { kind: "simd"; module: WebAssembly.Module; memory: WebAssembly.Memory };
+  kernel:
+    | { kind: "loops"; name: LoopKernelName }
+    | { kind: "simd"; module: WebAssembly.Module; memory: WebAssembly.Memory };
   errors: MessagePort;
 }
 

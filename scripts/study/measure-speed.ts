@@ -77,6 +77,14 @@ export async function measureSpeed(targetFolder: string, rounds = 9): Promise<Sp
 const gflops = (m: SpeedMeasurement, micros: number) => m.flopsPerExample / micros / 1000;
 const STEP_NAMES = ["lesson 14", "step 1", "step 2", "step 3", "step 4"];
 const STEP_COLORS = ["#7f7f7f", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"];
+/** Each bar in the color of its step of the lesson. */
+const STEP_COLOR = {
+  field: "stepName",
+  type: "nominal",
+  title: null,
+  scale: { domain: STEP_NAMES, range: STEP_COLORS },
+  legend: { orient: "bottom" },
+} as const;
 /** The paths' names are long: room for them beside the bars. */
 const BAR_CONFIG = { ...CONFIG, axisY: { labelLimit: 320 } };
 
@@ -103,13 +111,7 @@ export function speedSpec(m: SpeedMeasurement): TopLevelSpec {
           },
           // A bar on a log scale needs a start above 0: 1 µs.
           x2: { datum: 1 },
-          color: {
-            field: "stepName",
-            type: "nominal",
-            title: null,
-            scale: { domain: STEP_NAMES, range: STEP_COLORS },
-            legend: { orient: "bottom" },
-          },
+          color: STEP_COLOR,
         },
       },
       {
@@ -152,13 +154,7 @@ export function rooflineSpec(m: SpeedMeasurement): TopLevelSpec {
             type: "quantitative",
             title: "GFLOP/s (billions of floating-point operations a second)",
           },
-          color: {
-            field: "stepName",
-            type: "nominal",
-            title: null,
-            scale: { domain: STEP_NAMES, range: STEP_COLORS },
-            legend: { orient: "bottom" },
-          },
+          color: STEP_COLOR,
         },
       },
       {
