@@ -22,6 +22,7 @@ import { MatmulThreads } from "@course/matmul-threads";
 import { Adam } from "@course/optim";
 import { Random } from "@course/random";
 import { SimdMatmul, simdMemory } from "@course/simd-matmul";
+import { crossEntropy } from "@course/softmax";
 import { Tensor } from "@course/tensor";
 import { entries, MLP } from "@course/tensor-nn";
 import { afterAll, describe, expect, test } from "vitest";
@@ -301,21 +302,11 @@ describe("Step 3: sharing the rows between threads", () => {
 const SIZES = [50, 24, 10] as const;
 const BATCH = 13;
 
-/** Lesson 14's engine on the same weights and batch: the loss' gradients, for the FastMlp to be compared with. */
+/** Lesson 14's engine with lesson 16's cross-entropy on the same weights and batch: the loss and its gradients. */
 function engineGradients(mlp: MLP, x: number[][], labels: number[]): { loss: number; grads: number[][] } {
-  const logits = mlp.forward(Tensor.from(x));
-  // Lesson 16's gradient of the mean cross-entropy, (softmax − one-hot) / rows, computed here in plain numbers;
-  // sum(logits · G) then has exactly that gradient, and backward() carries it to every weight with lesson 14's steps.
-  const rows = logits.toArray();
-  let loss = 0;
-  const g = rows.map((row, r) => {
-    const max = Math.max(...row);
-    const sum = row.reduce((s, z) => s + Math.exp(z - max), 0);
-    loss += (max + Math.log(sum) - row[labels[r]]) / rows.length;
-    return row.map((z, c) => (Math.exp(z - max) / sum - (c === labels[r] ? 1 : 0)) / rows.length);
-  });
-  logits.mul(Tensor.from(g)).sum().backward();
-  return { loss, grads: mlp.parameters().map((p) => Array.from(p.grad)) };
+  const loss = crossEntropy(mlp.forward(Tensor.from(x)), labels);
+  loss.backward();
+  return { loss: loss.item(), grads: mlp.parameters().map((p) => Array.from(p.grad)) };
 }
 
 /** A seeded MLP like lesson 17's, a batch of pixels in [0, 1] and its labels. */

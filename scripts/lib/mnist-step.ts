@@ -14,6 +14,7 @@ import type * as LoopsModule from "../../solutions/matmul-loops";
 import type * as ThreadsModule from "../../solutions/matmul-threads";
 import type * as RandomModule from "../../solutions/random";
 import type * as SimdModule from "../../solutions/simd-matmul";
+import type * as SoftmaxModule from "../../solutions/softmax";
 import type * as TensorModule from "../../solutions/tensor";
 import type * as TensorNnModule from "../../solutions/tensor-nn";
 
@@ -46,6 +47,7 @@ export interface CourseCopy {
   loops: typeof LoopsModule;
   threads: typeof ThreadsModule;
   simd: typeof SimdModule;
+  softmax: typeof SoftmaxModule;
   random: typeof RandomModule;
   tensor: typeof TensorModule;
   tensorNn: typeof TensorNnModule;
@@ -53,10 +55,11 @@ export interface CourseCopy {
 
 /** The modules of one compiled copy, from `load(module name)`. */
 export async function courseCopy(load: (module: string) => Promise<unknown>): Promise<CourseCopy> {
-  const [arena, fastMlp, loops, threads, simd, random, tensor, tensorNn] = await Promise.all(
-    ["arena", "fast-mlp", "matmul-loops", "matmul-threads", "simd-matmul", "random", "tensor", "tensor-nn"].map(load),
+  const names = ["arena", "fast-mlp", "matmul-loops", "matmul-threads", "simd-matmul", "softmax", "random", "tensor"];
+  const [arena, fastMlp, loops, threads, simd, softmax, random, tensor, tensorNn] = await Promise.all(
+    [...names, "tensor-nn"].map(load),
   );
-  return { arena, fastMlp, loops, threads, simd, random, tensor, tensorNn } as CourseCopy;
+  return { arena, fastMlp, loops, threads, simd, softmax, random, tensor, tensorNn } as CourseCopy;
 }
 
 /**
@@ -94,38 +97,21 @@ function startedMlp(copy: CourseCopy) {
 
 const ENGINE_ROW = "lesson 14's engine, float64";
 
-/** The row of lesson 14's engine: the graph of the batch, the cross-entropy's gradient, backward, SGD. */
+/** The row of lesson 14's engine: the graph of the batch, lesson 16's cross-entropy, backward, SGD. */
 export function engineRow(copy: CourseCopy): StepRow {
   const { pixels, labels } = syntheticBatch(copy.random);
   const mlp = startedMlp(copy);
   const x = copy.tensor.Tensor.from(pixels);
-  const g = new copy.tensor.Tensor([MNIST_BATCH, MNIST_SIZES[2]]);
   return {
     name: ENGINE_ROW,
     step: 0,
     run() {
       mlp.zeroGrad();
-      const logits = mlp.forward(x);
-      // (softmax − one-hot) / rows into g: sum(logits · g) then has the cross-entropy's gradient.
-      softmaxGradient(logits.data, labels, g.data);
-      logits.mul(g).sum().backward();
+      copy.softmax.crossEntropy(mlp.forward(x), labels).backward();
       mlp.update(LEARNING_RATE);
     },
     close: async () => {},
   };
-}
-
-function softmaxGradient(logits: ArrayLike<number>, labels: number[], out: Float64Array): void {
-  const classes = MNIST_SIZES[2];
-  labels.forEach((label, r) => {
-    let max = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < classes; c++) max = Math.max(max, logits[r * classes + c]);
-    let sum = 0;
-    for (let c = 0; c < classes; c++) sum += Math.exp(logits[r * classes + c] - max);
-    for (let c = 0; c < classes; c++) {
-      out[r * classes + c] = (Math.exp(logits[r * classes + c] - max) / sum - (c === label ? 1 : 0)) / labels.length;
-    }
-  });
 }
 
 /** How a FastMlp row does its matrix products. */
