@@ -33,7 +33,7 @@ export const FLOPS_PER_EXAMPLE = STEP_FLOPS / MNIST_BATCH;
 /** One way of doing the step, to time. */
 export interface StepRow {
   name: string;
-  /** Lesson 18's step it belongs to (0: lesson 14's engine), for the figures. */
+  /** Lesson 18's step it belongs to (0: lesson 14's engine, 5: the machine's peak), for the figures. */
   step: number;
   /** One training step on the batch. */
   run(): void;

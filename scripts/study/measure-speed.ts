@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import type { TopLevelSpec } from "vega-lite";
 import { compileTarget } from "../lib/compile-target";
 import { courseCopy, FLOPS_PER_EXAMPLE, lessonRows, MNIST_BATCH, median, timeSideBySide } from "../lib/mnist-step";
-import { measurePeak } from "../lib/simd-peak";
+import { PEAK_ONE, peakAll, peakRows } from "../lib/simd-peak";
 import { ROOT } from "../lib/target";
 import { compileKernels } from "../lib/wasm-kernels";
 import { CONFIG, round } from "./plots";
@@ -19,7 +19,7 @@ import { generatedBy, markdownTable } from "./report";
 
 export interface SpeedRow {
   name: string;
-  /** Lesson 18's step (0: lesson 14's engine). */
+  /** Lesson 18's step (0: lesson 14's engine, 5: the peak). */
   step: number;
   /** Median, fastest and slowest round, microseconds per example. */
   medianMicros: number;
@@ -34,7 +34,9 @@ export interface SpeedMeasurement {
   flopsPerExample: number;
   batch: number;
   rounds: number;
+  /** The paths, then the two peak rows (the peak's arithmetic alone, as many operations as a step). */
   rows: SpeedRow[];
+  /** The peak rows' medians as GFLOP/s: one core, and `threads` cores at once. */
   peak: { oneThread: number; allThreads: number; threads: number };
 }
 
@@ -46,14 +48,16 @@ function copyOf(targetFolder: string) {
   };
 }
 
-/** Times every row of the lesson side by side, and the peak; closes the rows' threads. */
+/** Times every row of the lesson and the peak side by side; closes the rows' threads. */
 export async function measureSpeed(targetFolder: string, rounds = 9): Promise<SpeedMeasurement> {
   const before = os.loadavg()[0];
   const kernels = await compileKernels();
-  const rows = await lessonRows(copyOf(targetFolder), kernels);
+  const threads = os.availableParallelism();
+  const rows = [...(await lessonRows(copyOf(targetFolder), kernels)), ...peakRows(kernels, threads)];
   try {
     const timed = timeSideBySide(rows, { rounds });
-    const peak = await measurePeak(kernels, 2);
+    const gflopsOf = (name: string) =>
+      FLOPS_PER_EXAMPLE / median(timed.find((t) => t.name === name)?.micros ?? []) / 1000;
     return {
       machine: `${os.cpus()[0]?.model.trim() ?? "unknown CPU"}, ${os.cpus().length} cores, Node ${process.version}`,
       load: [round(before), round(os.loadavg()[0])],
@@ -67,7 +71,7 @@ export async function measureSpeed(targetFolder: string, rounds = 9): Promise<Sp
         minMicros: round(Math.min(...micros)),
         maxMicros: round(Math.max(...micros)),
       })),
-      peak: { ...peak, oneThread: round(peak.oneThread), allThreads: round(peak.allThreads) },
+      peak: { oneThread: round(gflopsOf(PEAK_ONE)), allThreads: round(gflopsOf(peakAll(threads))), threads },
     };
   } finally {
     await Promise.all(rows.map((row) => row.close()));
@@ -75,8 +79,10 @@ export async function measureSpeed(targetFolder: string, rounds = 9): Promise<Sp
 }
 
 const gflops = (m: SpeedMeasurement, micros: number) => m.flopsPerExample / micros / 1000;
-const STEP_NAMES = ["lesson 14", "step 1", "step 2", "step 3", "step 4"];
-const STEP_COLORS = ["#7f7f7f", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"];
+const STEP_NAMES = ["lesson 14", "step 1", "step 2", "step 3", "step 4", "the peak"];
+const STEP_COLORS = ["#7f7f7f", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#222222"];
+/** The rows that are paths through the step, not the peak. */
+const paths = (m: SpeedMeasurement) => m.rows.filter((r) => r.step < 5);
 /** Each bar in the color of its step of the lesson. */
 const STEP_COLOR = {
   field: "stepName",
@@ -129,7 +135,7 @@ export function speedSpec(m: SpeedMeasurement): TopLevelSpec {
 
 /** The roofline's roof: every path's GFLOP/s against the peak of one core and of all of them. */
 export function rooflineSpec(m: SpeedMeasurement): TopLevelSpec {
-  const values = m.rows.map((r) => ({
+  const values = paths(m).map((r) => ({
     name: r.name,
     stepName: STEP_NAMES[r.step],
     gflops: round(gflops(m, r.medianMicros)),
@@ -175,9 +181,9 @@ export function rooflineSpec(m: SpeedMeasurement): TopLevelSpec {
 /** Lesson 18's generated section. */
 export function speedMarkdown(m: SpeedMeasurement, codeFolder: string, figurePrefix: string): string {
   const engine = m.rows.find((r) => r.step === 0);
-  const fastest = m.rows.reduce((best, r) => (r.medianMicros < best.medianMicros ? r : best));
+  const fastest = paths(m).reduce((best, r) => (r.medianMicros < best.medianMicros ? r : best));
   const rows = m.rows.map((r) => [
-    r.step === 0 ? "–" : String(r.step),
+    ["–", "1", "2", "3", "4", "peak"][r.step],
     r.name,
     r.medianMicros.toFixed(1),
     `${r.minMicros.toFixed(1)} – ${r.maxMicros.toFixed(1)}`,
@@ -200,7 +206,8 @@ export function speedMarkdown(m: SpeedMeasurement, codeFolder: string, figurePre
       rows,
     ),
     "",
-    `**The peak**, measured by \`kernels.wat\`'s \`peak\`: ${m.peak.oneThread.toFixed(1)} GFLOP/s on one core, ` +
+    `**The peak** (the last two rows): \`kernels.wat\`'s \`peak\` doing a step's worth of multiplies and adds with ` +
+      `nothing to load, timed in the same rounds as the paths: ${m.peak.oneThread.toFixed(1)} GFLOP/s on one core, ` +
       `${m.peak.allThreads.toFixed(1)} on ${m.peak.threads} at once. The fastest path, ${fastest.name}, reaches ` +
       `${gflops(m, fastest.medianMicros).toFixed(1)} GFLOP/s, ${share.toFixed(0)} % of the ${m.peak.threads} cores' peak.`,
     "",
