@@ -111,8 +111,9 @@ export function matmulBlocked(
       }
     }
   }
-  // The rows left over: a product of their own, rows i to the end of A times B, into the same rows of C.
-  if (i < rows) matmulIKJ(a.subarray(i * inner), b, c.subarray(i * cols), rows - i, inner, cols);
+  // The rows left over: a product of their own, rows i to the end of A times B, into the same rows of C (none when
+  // rows is a multiple of BLOCK_ROWS: a product of 0 rows does nothing).
+  matmulIKJ(a.subarray(i * inner), b, c.subarray(i * cols), rows - i, inner, cols);
   // END lesson-18
 }
 
@@ -127,9 +128,8 @@ export function relativeError(approx: ArrayLike<number>, exact: ArrayLike<number
   let largestDifference = 0;
   let largestEntry = 0;
   for (let i = 0; i < exact.length; i++) {
-    const difference = Math.abs(approx[i] - exact[i]);
-    if (Number.isNaN(difference)) return Number.NaN;
-    largestDifference = Math.max(largestDifference, difference);
+    // Math.max keeps a NaN (a comparison such as difference > largestDifference would skip it).
+    largestDifference = Math.max(largestDifference, Math.abs(approx[i] - exact[i]));
     largestEntry = Math.max(largestEntry, Math.abs(exact[i]));
   }
   if (largestDifference === 0) return 0;
@@ -149,7 +149,8 @@ export function splitRows(rows: number, parts: number, align = 1): RowRange[] {
   const blocks = Math.ceil(rows / align);
   const ranges: RowRange[] = [];
   let start = 0;
-  for (let p = 0; p < parts && start < rows; p++) {
+  // Part by part while rows are left: the last part takes every block left, so there are at most `parts` of them.
+  for (let p = 0; start < rows; p++) {
     // The blocks left, shared between the parts left: the first ones take one more when they do not divide.
     const take = Math.ceil((blocks - start / align) / (parts - p));
     const end = Math.min(rows, start + take * align);

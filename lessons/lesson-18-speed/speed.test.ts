@@ -97,6 +97,8 @@ const simdThreads = () => {
   simdPool ??= simdKernels().then((module) => MatmulThreads.start(simdArena, { kind: "simd", module, memory }, 2));
   return simdPool;
 };
+/** A test that starts a pool waits for its worker: some seconds on a busy machine (it loads TypeScript through tsx). */
+const STARTS = 30_000;
 afterAll(async () => {
   await Promise.all([loopPool, simdPool].map(async (pool) => (await pool)?.close()));
 });
@@ -158,8 +160,9 @@ describe("Step 1: the loops in three orders", () => {
 });
 
 describe("Step 2: float32, and the precision it loses", () => {
-  test("relativeError is 0 for equal lists", () => {
+  test("relativeError is 0 for equal lists, zeros included (not 0 / 0)", () => {
     expect(relativeError([1, -2, 3], [1, -2, 3])).toBe(0);
+    expect(relativeError([0, 0], [0, 0]), "no difference at all is 0, even when every entry is 0").toBe(0);
   });
 
   test("relativeError is the largest difference over the largest entry of exact: [1, 2, 4] against [1, 2.5, 5] is 1 / 5", () => {
@@ -279,22 +282,26 @@ describe("Step 3: sharing the rows between threads", () => {
   });
 
   describe("MatmulThreads with your loops and your split", () => {
-    test.each([1, 2])("%i threads compute A · B for every shape, in float64 and float32", async (threads) => {
-      const pool = threads === 1 ? await MatmulThreads.start(shared, BLOCKED, 1) : await loopThreads();
-      for (const kind of ["float64", "float32"] as const) {
-        SHAPES.forEach(([rows, inner, cols], n) => {
-          const a = shared.floats(kind, rows * inner);
-          const b = shared.floats(kind, inner * cols);
-          const c = shared.floats(kind, rows * cols);
-          a.set(randomMatrix(rows, inner, 30 + n));
-          b.set(randomMatrix(inner, cols, 40 + n));
-          c.fill(1000);
-          pool.matmul(a, b, c, rows, inner, cols);
-          const shape = `${threads} threads, ${kind}, ${rows}×${inner} by ${inner}×${cols}`;
-          expectMatrix(shape, c, reference(a, b, rows, inner, cols), cols, kind === "float64" ? 1e-12 : 1e-6);
-        });
-      }
-    });
+    test.each([1, 2])(
+      "%i threads compute A · B for every shape, in float64 and float32",
+      { timeout: STARTS },
+      async (threads) => {
+        const pool = threads === 1 ? await MatmulThreads.start(shared, BLOCKED, 1) : await loopThreads();
+        for (const kind of ["float64", "float32"] as const) {
+          SHAPES.forEach(([rows, inner, cols], n) => {
+            const a = shared.floats(kind, rows * inner);
+            const b = shared.floats(kind, inner * cols);
+            const c = shared.floats(kind, rows * cols);
+            a.set(randomMatrix(rows, inner, 30 + n));
+            b.set(randomMatrix(inner, cols, 40 + n));
+            c.fill(1000);
+            pool.matmul(a, b, c, rows, inner, cols);
+            const shape = `${threads} threads, ${kind}, ${rows}×${inner} by ${inner}×${cols}`;
+            expectMatrix(shape, c, reference(a, b, rows, inner, cols), cols, kind === "float64" ? 1e-12 : 1e-6);
+          });
+        }
+      },
+    );
   });
 });
 
@@ -356,22 +363,28 @@ describe("Every path computes lesson 14's gradients", () => {
   });
 
   describe("on both cores, and with SIMD", () => {
-    test("the MNIST step on two threads running your matmulBlocked, float32: lesson 14's gradients to 1e-5", async () => {
+    test("the MNIST step on two threads running your matmulBlocked, float32: lesson 14's gradients to 1e-5", {
+      timeout: STARTS,
+    }, async () => {
       const pool = await loopThreads();
       expectEngineGradients("two threads, float32", fastStep("float32", shared, pool.matmul, 4), 1e-5);
     });
 
-    test("the MNIST step on the SIMD kernel (step 4): lesson 14's gradients to 1e-5", async () => {
+    test("the MNIST step on the SIMD kernel (step 4): lesson 14's gradients to 1e-5", { timeout: STARTS }, async () => {
       const simd = new SimdMatmul(await simdKernels(), memory);
       expectEngineGradients("SIMD, one thread", fastStep("float32", simdArena, simd.matmul, 5), 1e-5);
     });
 
-    test("the MNIST step on the SIMD kernel on two threads, the course's fastest path: lesson 14's gradients to 1e-5", async () => {
+    test("the MNIST step on the SIMD kernel on two threads, the course's fastest path: lesson 14's gradients to 1e-5", {
+      timeout: STARTS,
+    }, async () => {
       const pool = await simdThreads();
       expectEngineGradients("SIMD, two threads", fastStep("float32", simdArena, pool.matmul, 6), 1e-5);
     });
 
-    test("the SIMD kernel on two threads multiplies 784 terms per entry as your float64 loop does, to float32's precision", async () => {
+    test("the SIMD kernel on two threads multiplies 784 terms per entry as your float64 loop does, to float32's precision", {
+      timeout: STARTS,
+    }, async () => {
       const [rows, inner, cols] = [16, 784, 32];
       const a = simdArena.floats("float32", rows * inner);
       const b = simdArena.floats("float32", inner * cols);
