@@ -17,6 +17,7 @@
  */
 import type { Arena, FloatKind } from "./arena";
 import type { FloatArray, Matmul } from "./matmul-loops";
+import { Tensor } from "./tensor";
 
 export interface FastMlpOptions {
   /** [inputs, hidden units, classes]: [784, 128, 10] for MNIST. */
@@ -128,16 +129,31 @@ export class FastMlp {
    * and leaves its gradients in `grads()` (set, not added to).
    */
   step(rows: number, labels: ArrayLike<number>): number {
-    const { nin, hidden, nout } = this;
     if (labels.length !== rows) throw new RangeError(`FastMlp.step: ${rows} examples but ${labels.length} labels.`);
     const logits = this.forward(rows);
+    // Lesson 16: dL/dlogits = (softmax − one-hot) / rows.
+    const loss = softmaxCrossEntropy(logits, labels, this.logitsGrad(rows), this.nout);
+    this.backward(rows);
+    return loss;
+  }
+
+  /** dL/dlogits of the first `rows` examples (rows × nout): what `backward` starts from. */
+  logitsGrad(rows: number): FloatArray {
+    return this.dlogits.subarray(0, rows * this.nout);
+  }
+
+  /**
+   * The backward pass of the last `forward(rows)`, from `logitsGrad(rows)`: lessons 14's local steps in the order
+   * `backward()` calls them. Leaves the weights' gradients in `grads()` (set, not added to).
+   */
+  backward(rows: number): void {
+    this.checkRows(rows);
+    const { nin, hidden, nout } = this;
     const h = this.h.subarray(0, rows * hidden);
-    const dlogits = this.dlogits.subarray(0, rows * nout);
+    const dlogits = this.logitsGrad(rows);
     const dh = this.dh.subarray(0, rows * hidden);
     const hT = this.hT.subarray(0, hidden * rows);
     const xT = this.xT.subarray(0, nin * rows);
-    // Lesson 16: dL/dlogits = (softmax − one-hot) / rows.
-    const loss = softmaxCrossEntropy(logits, labels, dlogits, nout);
     // The output layer: dW2 = hᵀ · dlogits, db2 = the sum of dlogits' rows, dh = dlogits · W2ᵀ.
     transpose(h, hT, rows, hidden);
     this.matmul(hT, dlogits, this.dw2, hidden, rows, nout);
@@ -150,7 +166,31 @@ export class FastMlp {
     transpose(this.x.subarray(0, rows * nin), xT, rows, nin);
     this.matmul(xT, dh, this.dw1, nin, rows, hidden);
     sumRows(dh, this.db1, hidden);
-    return loss;
+  }
+
+  /**
+   * This network as a model of lesson 17 (`forward(x)` of a batch tensor gives the logits tensor), so that lesson
+   * 17's own training loop trains it: the logits are a tensor of lesson 14 with no children, whose local step hands
+   * dL/dlogits (computed by lesson 16's crossEntropy) to `backward`. Pair it with a PackedAdam, as the optimizer.
+   */
+  asModel(): { forward(x: Tensor): Tensor } {
+    return {
+      forward: (x) => {
+        if (x.cols !== this.nin)
+          throw new RangeError(`FastMlp: expected a batch of ${this.nin} columns, got ${x.cols}.`);
+        const rows = x.rows;
+        this.checkRows(rows);
+        this.x.set(x.data);
+        const logits = new Tensor([rows, this.nout], [], "FastMlp", "logits");
+        logits.data.set(this.forward(rows));
+        const localBackward = () => {
+          this.logitsGrad(rows).set(logits.grad);
+          this.backward(rows);
+        };
+        logits.localBackward = localBackward;
+        return logits;
+      },
+    };
   }
 
   private checkRows(rows: number): void {
@@ -165,6 +205,8 @@ export class FastMlp {
  * number by number, without an object per number.
  */
 export class PackedAdam {
+  /** The learning rate, which a schedule may change between steps (as lesson 17's recipe does). */
+  lr: number;
   private readonly m: Float64Array[];
   private readonly v: Float64Array[];
   private t = 0;
@@ -174,12 +216,17 @@ export class PackedAdam {
     private readonly grads: FloatArray[],
     private readonly options: { lr: number; betas?: [number, number]; eps?: number },
   ) {
+    this.lr = options.lr;
     this.m = params.map((p) => new Float64Array(p.length));
     this.v = params.map((p) => new Float64Array(p.length));
   }
 
+  /** Nothing to do: a FastMlp's backward pass sets its gradients rather than adding to them. */
+  zeroGrad(): void {}
+
   step(): void {
-    const { lr, betas = [0.9, 0.999], eps = 1e-8 } = this.options;
+    const { lr } = this;
+    const { betas = [0.9, 0.999], eps = 1e-8 } = this.options;
     const [beta1, beta2] = betas;
     this.t += 1;
     const correction1 = 1 - beta1 ** this.t;
