@@ -18,7 +18,6 @@ import { checkMatmul, type FloatArray, type Matmul } from "./matmul-loops";
 /** What kernels.wat exports. */
 interface KernelExports {
   matmul(a: number, b: number, c: number, inner: number, cols: number, rowStart: number, rowEnd: number): void;
-  peak(rounds: number, start: number): number;
 }
 
 /** WebAssembly memory comes in pages of 64 KiB. */
@@ -51,11 +50,6 @@ export class SimdMatmul {
     checkMatmul(a, b, c, rows, inner, cols);
     this.kernels.matmul(this.address(a), this.address(b), this.address(c), inner, cols, 0, rows);
   };
-
-  /** `rounds` rounds of 64 floating-point operations with nothing to load: the peak microbenchmark. */
-  peak(rounds: number): number {
-    return this.kernels.peak(rounds, 1);
-  }
 
   /** Where `array` starts in the memory, in bytes: how the kernel names it. */
   private address(array: FloatArray): number {

@@ -146,7 +146,7 @@ export function rooflineSpec(m: SpeedMeasurement): TopLevelSpec {
   ];
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: "GFLOP/s of each path against the machine's SIMD peak (f32x4 multiplies and adds)" },
+    title: { text: "GFLOP/s of each path against the peak of the SIMD kernel with its data in the L1 cache" },
     width: 420,
     height: { step: 22 },
     layer: [
@@ -206,8 +206,8 @@ export function speedMarkdown(m: SpeedMeasurement, codeFolder: string, figurePre
       rows,
     ),
     "",
-    `**The peak** (the last two rows): \`kernels.wat\`'s \`peak\` doing a step's worth of multiplies and adds with ` +
-      `nothing to load, timed in the same rounds as the paths: ${m.peak.oneThread.toFixed(1)} GFLOP/s on one core, ` +
+    `**The peak** (the last two rows): \`kernels.wat\`'s \`peak\`, the kernel on a block that stays in the L1 cache, ` +
+      `doing a step's worth of operations, timed in the same rounds as the paths: ${m.peak.oneThread.toFixed(1)} GFLOP/s on one core, ` +
       `${m.peak.allThreads.toFixed(1)} on ${m.peak.threads} at once. The fastest path, ${fastest.name}, reaches ` +
       `${gflops(m, fastest.medianMicros).toFixed(1)} GFLOP/s, ${share.toFixed(0)} % of the ${m.peak.threads} cores' peak.`,
     "",
