@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { Arena } from "@course/arena";
 import { FastMlp } from "@course/fast-mlp";
-import { matmulIKJ } from "@course/matmul-loops";
+import { matmulIKJ, matmulRows, relativeError, splitRows } from "@course/matmul-loops";
 import { MatmulThreads } from "@course/matmul-threads";
 import { loopKernel } from "@course/matmul-worker";
 import { SimdMatmul, simdMemory } from "@course/simd-matmul";
@@ -120,6 +120,25 @@ describe("the threads' and the fast network's checks", () => {
     const inside = arena.floats("float64", 4);
     expect(() => threads.matmul(inside, new Float64Array(4), inside, 2, 2, 2)).toThrow("arena.floats");
     await threads.close();
+  });
+
+  test("a product whose shapes do not fit fails on every thread, and the caller gets the message", async () => {
+    const arena = Arena.shared(4096);
+    const threads = await MatmulThreads.start(arena, { kind: "loops", name: "matmulIKJ" }, 2);
+    const [a, b, c] = [arena.floats("float64", 8), arena.floats("float64", 8), arena.floats("float64", 16)];
+    expect(() => threads.matmul(a, b, c, 4, 3, 4)).toThrow("A should be 4×3");
+    await threads.close();
+  });
+
+  test("the loops' argument checks name what is wrong", () => {
+    expect(() => relativeError([1, 2], [1])).toThrow("the same length (at least 1), got 2 and 1");
+    expect(() => splitRows(10, 0)).toThrow("parts must be a whole number of at least 1, got 0");
+    expect(() =>
+      matmulRows(matmulIKJ, new Float64Array(4), new Float64Array(4), new Float64Array(4), 2, 2, 2, {
+        start: 1,
+        end: 3,
+      }),
+    ).toThrow("the rows 1 to 3 are not a range of rows of a matrix of 2 rows");
   });
 
   test("a loop is found by name, and an unknown name is refused", () => {
