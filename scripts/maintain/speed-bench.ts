@@ -83,6 +83,12 @@ export function speedLines(report: SpeedBenchReport, tfjsWasm?: string): string[
     `fastest path: ${report.fastest}, ${(100 * report.ofPeak).toFixed(0)} % of the peak of the ${report.peak.threads} cores ` +
       `(target ≥ ${100 * SPEED_TARGETS.ofPeak} %: ${report.ofPeak >= SPEED_TARGETS.ofPeak ? "met" : "not met"})`,
   ];
+  if (Math.min(...report.load) > report.peak.threads) {
+    lines.push(
+      `(the load stayed above ${report.peak.threads}: other programs held the cores, so the peak of all cores, which ` +
+        "needs every core at once, is not what this machine can do; compare on an idle machine)",
+    );
+  }
   const wasm = report.rows.find((r) => r.name === tfjsWasm);
   if (wasm && fastest) {
     const ratio = wasm.medianMicros / fastest.medianMicros;
