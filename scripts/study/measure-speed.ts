@@ -192,6 +192,11 @@ export function speedMarkdown(m: SpeedMeasurement, codeFolder: string, figurePre
     `${((100 * gflops(m, r.medianMicros)) / m.peak.allThreads).toFixed(1)} %`,
   ]);
   const share = (100 * gflops(m, fastest.medianMicros)) / m.peak.allThreads;
+  const busy =
+    Math.min(...m.load) > m.peak.threads
+      ? ` The load stayed above ${m.peak.threads} throughout: other programs held the cores, so the peak of all cores ` +
+        "(which needs every core at once) and the two-thread paths are below what this machine does when it is idle."
+      : "";
   return [
     generatedBy("npm run measure -- --lesson 18", codeFolder),
     "",
@@ -209,7 +214,7 @@ export function speedMarkdown(m: SpeedMeasurement, codeFolder: string, figurePre
     `**The peak** (the last two rows): \`kernels.wat\`'s \`peak\`, the kernel on a block that stays in the L1 cache, ` +
       `doing a step's worth of operations, timed in the same rounds as the paths: ${m.peak.oneThread.toFixed(1)} GFLOP/s on one core, ` +
       `${m.peak.allThreads.toFixed(1)} on ${m.peak.threads} at once. The fastest path, ${fastest.name}, reaches ` +
-      `${gflops(m, fastest.medianMicros).toFixed(1)} GFLOP/s, ${share.toFixed(0)} % of the ${m.peak.threads} cores' peak.`,
+      `${gflops(m, fastest.medianMicros).toFixed(1)} GFLOP/s, ${share.toFixed(0)} % of the ${m.peak.threads} cores' peak.${busy}`,
     "",
     `![Microseconds per example of every path of the MNIST step, from lesson 14's engine to SIMD on two threads](${figurePrefix}speed.svg)`,
     "",
