@@ -399,17 +399,23 @@ describe("Every path computes lesson 14's gradients", () => {
   });
 });
 
+/** A float64 FastMlp on your matmulBlocked, with `mlp`'s weights. */
+function blockedNet(mlp: MLP): FastMlp {
+  const net = new FastMlp({
+    sizes: SIZES,
+    batch: BATCH,
+    kind: "float64",
+    arena: Arena.plain(1 << 20),
+    matmul: matmulBlocked,
+  });
+  net.copyWeights(mlp);
+  return net;
+}
+
 describe("Training on the fast path", () => {
   test("as a model of lesson 17, the fast step takes its gradient from lesson 16's crossEntropy: lesson 14's gradients", () => {
     const { mlp, x, labels, loss, grads } = problem(8);
-    const net = new FastMlp({
-      sizes: SIZES,
-      batch: BATCH,
-      kind: "float64",
-      arena: Arena.plain(1 << 20),
-      matmul: matmulBlocked,
-    });
-    net.copyWeights(mlp);
+    const net = blockedNet(mlp);
     const fastLoss = crossEntropy(net.asModel().forward(Tensor.from(x)), labels);
     fastLoss.backward();
     expectEngineGradients(
@@ -421,14 +427,7 @@ describe("Training on the fast path", () => {
 
   test("PackedAdam moves the weights as lesson 13's Adam does, and the fast step on your loops learns a batch", () => {
     const { mlp, x, labels } = problem(7);
-    const net = new FastMlp({
-      sizes: SIZES,
-      batch: BATCH,
-      kind: "float64",
-      arena: Arena.plain(1 << 20),
-      matmul: matmulBlocked,
-    });
-    net.copyWeights(mlp);
+    const net = blockedNet(mlp);
     x.forEach((row, r) => {
       net.input(r).set(row);
     });
