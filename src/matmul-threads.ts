@@ -12,17 +12,23 @@
  * How a product is shared, with `threads` = 2: the calling thread takes the first share itself and one worker
  * the second. Each worker has a slot of numbers in a small shared `Int32Array`: the calling thread writes there
  * where the matrices start in the arena, their shapes and the worker's rows, sets the slot's state to JOB and
- * wakes the worker (`Atomics.notify`); it then computes its own share, and waits (`Atomics.wait`) until every
- * worker has set its state to DONE. Atomics make each write visible to the other thread before the state
- * changes, which plain writes to shared memory do not promise. A worker that sleeps in `Atomics.wait` uses no
- * processor time; waking it takes some microseconds, which is why threads only pay off on large products.
+ * wakes the worker (`Atomics.notify`); it then computes its own share, and waits until every worker has set its
+ * state to DONE. Atomics make each write visible to the other thread before the state changes, which plain writes
+ * to shared memory do not promise.
+ *
+ * Two things keep the threads from costing more than they save (lesson 18 measures both):
+ *   - a worker asleep in `Atomics.wait` uses no processor time, but waking it takes tens of microseconds: so after
+ *     each job a worker keeps checking its state for a while (`spinMs`) before it goes to sleep, and the calling
+ *     thread checks for DONE the same way. A job that comes soon starts at once; OpenMP's threads do the same.
+ *   - a small product is over before a worker could help: one of fewer than `shareFrom` multiply-adds is computed
+ *     by the calling thread alone.
  *
  * Lesson 18.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { Arena } from "./arena";
 import { BLOCK_ROWS, type FloatArray, type Matmul, matmulRows, splitRows } from "./matmul-loops";
-import { type LoopKernelName, loopKernel, Slot, State } from "./matmul-worker";
+import { type LoopKernelName, loopKernel, Slot, State, spinWhile } from "./matmul-worker";
 import { SimdMatmul } from "./simd-matmul";
 
 /** What each thread runs on its rows: one of your loops by name, or the SIMD kernel on its memory. */
@@ -32,6 +38,21 @@ export type ThreadKernel =
 
 /** Numbers per worker in the control array (see matmul-worker.ts: the state and a job's numbers). */
 const SLOT = 16;
+
+export interface ThreadOptions {
+  /** The fewest multiply-adds (rows × inner × cols) a product must have to be shared. 0: share every product. */
+  shareFrom?: number;
+  /** How long each thread keeps checking for its next job (a worker) or for DONE (the caller) before it sleeps. */
+  spinMs?: number;
+}
+
+/**
+ * The defaults, measured on the MNIST step: one worker's wake-up costs about as much as 0.5 million multiply-adds of
+ * the SIMD kernel, so the two large products of a step (6.4 million each) are shared and the three small ones
+ * (82,000 each) are not; and 1 ms covers the time between two large products, so a worker in a training loop does not
+ * fall asleep between them.
+ */
+export const THREAD_DEFAULTS: Required<ThreadOptions> = { shareFrom: 1_000_000, spinMs: 1 };
 
 interface Helper {
   worker: Worker;
@@ -46,10 +67,16 @@ export class MatmulThreads {
     private readonly helpers: Helper[],
     /** The kernel the calling thread runs on its own share. */
     private readonly kernel: Matmul,
+    private readonly options: Required<ThreadOptions>,
   ) {}
 
   /** `threads` threads in all: this one and `threads − 1` workers, started and ready when the promise resolves. */
-  static async start(arena: Arena, kernel: ThreadKernel, threads = 2): Promise<MatmulThreads> {
+  static async start(
+    arena: Arena,
+    kernel: ThreadKernel,
+    threads = 2,
+    options: ThreadOptions = {},
+  ): Promise<MatmulThreads> {
     if (!Number.isInteger(threads) || threads < 1) {
       throw new RangeError(`MatmulThreads: threads must be a whole number of at least 1, got ${threads}.`);
     }
@@ -58,15 +85,19 @@ export class MatmulThreads {
         "MatmulThreads: worker threads see only shared memory: use Arena.shared(...) or Arena.of(memory).",
       );
     }
+    const settings = { ...THREAD_DEFAULTS, ...options };
     const control = new Int32Array(new SharedArrayBuffer((threads - 1) * SLOT * Int32Array.BYTES_PER_ELEMENT));
     const helpers = await Promise.all(
       Array.from({ length: threads - 1 }, (_, w) =>
-        startWorker({ control, slot: w * SLOT, buffer: arena.buffer, kernel }),
+        startWorker({ control, slot: w * SLOT, buffer: arena.buffer, kernel, spinMs: settings.spinMs }),
       ),
     );
     const own = kernel.kind === "loops" ? loopKernel(kernel.name) : new SimdMatmul(kernel.module, kernel.memory).matmul;
-    return new MatmulThreads(arena, control, helpers, own);
+    return new MatmulThreads(arena, control, helpers, own, settings);
   }
+
+  /** How many products were shared between the threads so far, and how many the calling thread computed alone. */
+  readonly products = { shared: 0, alone: 0 };
 
   /** How many threads share each product. */
   get threads(): number {
@@ -76,7 +107,9 @@ export class MatmulThreads {
   /** C = A · B, the rows shared between the threads: a Matmul like the loops, for arrays of the arena. */
   readonly matmul: Matmul = (a, b, c, rows, inner, cols) => {
     for (const array of [a, b, c]) this.checkInArena(array);
-    const [own, ...shares] = splitRows(rows, this.threads, BLOCK_ROWS);
+    const parts = rows * inner * cols < this.options.shareFrom ? 1 : this.threads;
+    const [own, ...shares] = splitRows(rows, parts, BLOCK_ROWS);
+    this.products[shares.length > 0 ? "shared" : "alone"] += 1;
     shares.forEach((range, w) => {
       const base = w * SLOT;
       const float32 = a instanceof Float32Array ? 1 : 0;
@@ -96,6 +129,7 @@ export class MatmulThreads {
     // Every worker must be done before anyone reads c, or this thread's error is thrown: wait for all of them.
     shares.forEach((_, w) => {
       const state = w * SLOT + Slot.State;
+      spinWhile(this.control, state, State.Job, this.options.spinMs);
       while (Atomics.load(this.control, state) === State.Job) Atomics.wait(this.control, state, State.Job);
       if (Atomics.load(this.control, state) === State.Failed) {
         failure ??= new Error(receiveMessageOnPort(this.helpers[w].errors)?.message ?? "a worker thread failed");
@@ -127,6 +161,7 @@ function startWorker(setup: {
   slot: number;
   buffer: ArrayBufferLike;
   kernel: ThreadKernel;
+  spinMs: number;
 }): Promise<Helper> {
   const { port1, port2 } = new MessageChannel();
   const workerData = { ...setup, errors: port2 };

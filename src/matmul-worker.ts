@@ -1,9 +1,11 @@
 /**
  * Provided: you do not need to edit this file; read it with lesson 18's step 3.
  *
- * One worker thread of `MatmulThreads` (matmul-threads.ts). It sleeps in `Atomics.wait` on its slot of the shared
- * control array until the main thread hands it a job there, computes its rows of the product with your
- * `matmulRows`, and says DONE (or FAILED, with the error's message on its port) through the same slot.
+ * One worker thread of `MatmulThreads` (matmul-threads.ts). It waits on its slot of the shared control array until
+ * the main thread hands it a job there, computes its rows of the product with your `matmulRows`, and says DONE (or
+ * FAILED, with the error's message on its port) through the same slot. It waits by checking the slot again and
+ * again for `spinMs` (a job that comes soon starts at once), then asleep in `Atomics.wait` (no processor time, but
+ * tens of microseconds to wake up).
  *
  * Lesson 18.
  */
@@ -56,6 +58,19 @@ interface WorkerSetup {
     | { kind: "loops"; name: LoopKernelName }
     | { kind: "simd"; module: WebAssembly.Module; memory: WebAssembly.Memory };
   errors: MessagePort;
+  spinMs: number;
+}
+
+/**
+ * Checks `control[index]` again and again while it holds `value`, for at most `ms` milliseconds: a thread that spins
+ * sees a change within a fraction of a microsecond, where one asleep in `Atomics.wait` takes tens of them to wake.
+ */
+export function spinWhile(control: Int32Array, index: number, value: number, ms: number): void {
+  if (ms <= 0) return;
+  const until = performance.now() + ms;
+  while (Atomics.load(control, index) === value && performance.now() < until) {
+    // Checking the clock between two loads keeps the loop short and its end near `until`.
+  }
 }
 
 /** The view of one matrix of a job, of the kind the main thread's arrays have. */
@@ -63,11 +78,13 @@ function view(buffer: ArrayBufferLike, offset: number, length: number, float32: 
   return float32 ? new Float32Array(buffer, offset, length) : new Float64Array(buffer, offset, length);
 }
 
-function serve({ control, slot, buffer, kernel, errors }: WorkerSetup): void {
+function serve({ control, slot, buffer, kernel, errors, spinMs }: WorkerSetup): void {
   const run = kernel.kind === "loops" ? loopKernel(kernel.name) : new SimdMatmul(kernel.module, kernel.memory).matmul;
   const state = slot + Slot.State;
   parentPort?.postMessage("ready");
   for (;;) {
+    // After a job the state is DONE or FAILED until the next one: spin while it is, then sleep.
+    spinWhile(control, state, Atomics.load(control, state), spinMs);
     let now = Atomics.load(control, state);
     while (now !== State.Job && now !== State.Quit) {
       Atomics.wait(control, state, now);

@@ -124,11 +124,47 @@ describe("the threads' and the fast network's checks", () => {
 
   test("a product whose shapes do not fit fails on every thread, and the caller gets the message", async () => {
     const arena = Arena.shared(4096);
-    const threads = await MatmulThreads.start(arena, { kind: "loops", name: "matmulIKJ" }, 2);
+    const threads = await MatmulThreads.start(arena, { kind: "loops", name: "matmulIKJ" }, 2, { shareFrom: 0 });
     const [a, b, c] = [arena.floats("float64", 8), arena.floats("float64", 8), arena.floats("float64", 16)];
     expect(() => threads.matmul(a, b, c, 4, 3, 4)).toThrow("A should be 4×3");
     await threads.close();
   });
+
+  test.each([
+    ["spinning 1 ms before they sleep", 1],
+    ["asleep between jobs", 0],
+  ])(
+    "workers %s share the products from shareFrom multiply-adds up, and leave the smaller ones to the caller",
+    async (_, spinMs) => {
+      const arena = Arena.shared(1 << 16);
+      const threads = await MatmulThreads.start(arena, { kind: "loops", name: "matmulBlocked" }, 2, {
+        shareFrom: 8 * 8 * 8,
+        spinMs,
+      });
+      for (const rows of [7, 8, 16]) {
+        const [a, b, c] = [
+          arena.floats("float64", rows * 8),
+          arena.floats("float64", 64),
+          arena.floats("float64", rows * 8),
+        ];
+        a.forEach((_, i) => {
+          a[i] = (i % 7) - 3;
+        });
+        b.forEach((_, i) => {
+          b[i] = (i % 5) - 2;
+        });
+        threads.matmul(a, b, c, rows, 8, 8);
+        const exact = new Float64Array(rows * 8);
+        matmulIKJ(a, b, exact, rows, 8, 8);
+        expect(Array.from(c), `${rows}×8 by 8×8`).toEqual(Array.from(exact));
+      }
+      expect(threads.products, "7 × 8 × 8 is below shareFrom; 8 × 8 × 8 and 16 × 8 × 8 are not").toEqual({
+        shared: 2,
+        alone: 1,
+      });
+      await threads.close();
+    },
+  );
 
   test("the loops' argument checks name what is wrong", () => {
     expect(() => relativeError([1, 2], [1])).toThrow("the same length (at least 1), got 2 and 1");

@@ -82,6 +82,8 @@ const shared = Arena.shared(1 << 23);
 const memory = simdMemory(1 << 22);
 const simdArena = Arena.of(memory);
 const BLOCKED = { kind: "loops", name: "matmulBlocked" } as const;
+/** The tests' products are small: share every one of them, or the workers would never run your code. */
+const SHARE_ALL = { shareFrom: 0 };
 let loopPool: Promise<MatmulThreads> | undefined;
 let simdPool: Promise<MatmulThreads> | undefined;
 let kernels: Promise<WebAssembly.Module> | undefined;
@@ -90,11 +92,13 @@ const simdKernels = () => {
   return kernels;
 };
 const loopThreads = () => {
-  loopPool ??= MatmulThreads.start(shared, BLOCKED, 2);
+  loopPool ??= MatmulThreads.start(shared, BLOCKED, 2, SHARE_ALL);
   return loopPool;
 };
 const simdThreads = () => {
-  simdPool ??= simdKernels().then((module) => MatmulThreads.start(simdArena, { kind: "simd", module, memory }, 2));
+  simdPool ??= simdKernels().then((module) =>
+    MatmulThreads.start(simdArena, { kind: "simd", module, memory }, 2, SHARE_ALL),
+  );
   return simdPool;
 };
 /** A test that starts a pool waits for its worker: some seconds on a busy machine (it loads TypeScript through tsx). */
@@ -286,7 +290,7 @@ describe("Step 3: sharing the rows between threads", () => {
       "%i threads compute A · B for every shape, in float64 and float32",
       { timeout: STARTS },
       async (threads) => {
-        const pool = threads === 1 ? await MatmulThreads.start(shared, BLOCKED, 1) : await loopThreads();
+        const pool = threads === 1 ? await MatmulThreads.start(shared, BLOCKED, 1, SHARE_ALL) : await loopThreads();
         for (const kind of ["float64", "float32"] as const) {
           SHAPES.forEach(([rows, inner, cols], n) => {
             const a = shared.floats(kind, rows * inner);
