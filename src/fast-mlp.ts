@@ -9,7 +9,7 @@
  *
  *     const net = new FastMlp({ sizes: [784, 128, 10], batch: 64, kind: "float32", arena, matmul });
  *     net.copyWeights(mlp);                 // lesson 14's MLP(784, [128, 10])
- *     net.input(0).set(pixels);             // the batch, one image per row
+ *     net.inputs(64).set(pixels);           // the batch, one image per row (or row by row: net.input(r))
  *     const loss = net.step(64, labels);    // forward and backward: net.grads() now hold dL/dW1, dL/db1, ...
  *     adam.step();                          // a PackedAdam on net.parameters() and net.grads()
  *
@@ -111,6 +111,12 @@ export class FastMlp {
     return this.x.subarray(row * this.nin, (row + 1) * this.nin);
   }
 
+  /** The first `rows` rows of the batch (rows × nin numbers), to fill with a whole batch at once. */
+  inputs(rows: number): FloatArray {
+    this.checkRows(rows);
+    return this.x.subarray(0, rows * this.nin);
+  }
+
   /** The logits of the first `rows` examples of the batch (rows × nout), computed from `input`. */
   forward(rows: number): FloatArray {
     this.checkRows(rows);
@@ -179,8 +185,7 @@ export class FastMlp {
         if (x.cols !== this.nin)
           throw new RangeError(`FastMlp: expected a batch of ${this.nin} columns, got ${x.cols}.`);
         const rows = x.rows;
-        this.checkRows(rows);
-        this.x.set(x.data);
+        this.inputs(rows).set(x.data);
         const logits = new Tensor([rows, this.nout], [], "FastMlp", "logits");
         logits.data.set(this.forward(rows));
         const localBackward = () => {

@@ -1,46 +1,110 @@
 /**
- * Lesson 18's paths through the MNIST step, as rows to time side by side: lesson 14's tensor engine, then lesson
- * 18's FastMlp on each of its matrix products (the three loops, float32, two threads, SIMD on one and two threads).
- * Shared by the lesson's measurements (`npm run measure -- --lesson 18`) and the bench (`npm run bench`).
+ * The MNIST step, the workload of lesson 18 and of the last part of `npm run bench`: one update of lesson 17's
+ * network, 784-128-10 with tanh, on a batch of 64 digits (forward, lesson 16's mean cross-entropy, backward, and a
+ * plain SGD step, so that every row does the same arithmetic and no optimizer's bookkeeping is timed). An epoch of
+ * it is 10 steps, on the first 640 training digits in order; the figure is microseconds per example.
  *
- * The step: a batch of 64 synthetic images of MNIST's shape (784 pixels in [0, 1)) through a 784-128-10 network,
- * tanh and softmax cross-entropy, forward, backward and a plain SGD update. Each row runs on a copy of the course
- * code of its own (compiled into a folder of its own), so that V8 compiles every loop for one kind of array only:
- * one function fed Float64Arrays and Float32Arrays in turn is slower for both.
+ * The rows made here: lesson 14's tensor engine, and lesson 18's FastMlp on each of its paths (the three loops,
+ * float32, two threads, SIMD on one and two threads). Shared by the lesson's measurements (`npm run measure --
+ * --lesson 18`) and the bench, which adds TensorFlow.js's rows (scripts/maintain/mnist-bench.ts). Every row starts
+ * from the same weights and trains on the same batches in the same order, so after the same number of epochs their
+ * weights agree: exactly enough in float64, to float32's precision in float32.
+ *
+ * Each lesson 18 row runs on a copy of the course code of its own (compiled into a folder of its own), so that V8
+ * compiles every loop for one kind of array only: one function fed Float64Arrays and Float32Arrays in turn is slower
+ * for both.
  */
 import type * as ArenaModule from "../../solutions/arena";
 import type * as FastMlpModule from "../../solutions/fast-mlp";
 import type * as LoopsModule from "../../solutions/matmul-loops";
 import type * as ThreadsModule from "../../solutions/matmul-threads";
+import type * as MnistModule from "../../solutions/mnist";
 import type * as RandomModule from "../../solutions/random";
 import type * as SimdModule from "../../solutions/simd-matmul";
 import type * as SoftmaxModule from "../../solutions/softmax";
 import type * as TensorModule from "../../solutions/tensor";
 import type * as TensorNnModule from "../../solutions/tensor-nn";
 
-export const MNIST_SIZES = [784, 128, 10] as const;
-export const MNIST_BATCH = 64;
-const LEARNING_RATE = 0.01;
+export const MNIST_STEP = { sizes: [784, 128, 10], batchSize: 64, batches: 10, lr: 0.1 } as const;
+/** Examples in one epoch of the step. */
+export const EPOCH_EXAMPLES = MNIST_STEP.batchSize * MNIST_STEP.batches;
 
 /** The multiply-adds of one step's five matrix products (the README of lesson 18 lists them), times 2. */
 export const STEP_FLOPS = (() => {
-  const [nin, hidden, nout] = MNIST_SIZES;
-  const b = MNIST_BATCH;
+  const [nin, hidden, nout] = MNIST_STEP.sizes;
+  const b = MNIST_STEP.batchSize;
   return 2 * (b * nin * hidden + b * hidden * nout + hidden * b * nout + b * nout * hidden + nin * b * hidden);
 })();
-export const FLOPS_PER_EXAMPLE = STEP_FLOPS / MNIST_BATCH;
+export const FLOPS_PER_EXAMPLE = STEP_FLOPS / MNIST_STEP.batchSize;
 
-/** One way of doing the step, to time. */
-export interface StepRow {
-  name: string;
-  /** Lesson 18's step it belongs to (0: lesson 14's engine, 5: the machine's peak), for the figures. */
-  step: number;
-  /** One training step on the batch. */
-  run(): void;
-  close(): Promise<void>;
+/** One step's batch: 64 images of 784 pixels in [0, 1], row after row, and their labels. */
+export type Batch = { x: Float64Array; labels: number[] };
+
+/** The batches every row trains on: the first 640 training digits, in order, as packed float rows. */
+export function stepBatches(mnist: typeof MnistModule, train: MnistModule.Digits): Batch[] {
+  const { batchSize, batches } = MNIST_STEP;
+  return Array.from({ length: batches }, (_, b) => {
+    const { x, labels } = mnist.digitBatch(
+      train,
+      Array.from({ length: batchSize }, (_, i) => b * batchSize + i),
+    );
+    return { x: x.data, labels };
+  });
 }
 
-/** The course modules a row needs, from one compiled copy of the target. */
+/** The start every row copies, [W1, b1, W2, b2]: what matters is that all share it. */
+export function startWeights(random: typeof RandomModule): number[][] {
+  const rng = new random.Random(17);
+  const [nin, hidden, nout] = MNIST_STEP.sizes;
+  const draw = (n: number, limit: number) => Array.from({ length: n }, () => rng.uniform(-limit, limit));
+  return [draw(nin * hidden, 0.08), draw(hidden, 0), draw(hidden * nout, 0.2), draw(nout, 0)];
+}
+
+/** A way of making the MNIST step, timed epoch by epoch. */
+export interface StepRow {
+  name: string;
+  /** Lesson 18's step the row belongs to, for the lesson's figures (0: lesson 14's engine, 5: the peak). */
+  step?: number;
+  /** One epoch: a step on each batch, in order. */
+  epoch(): void;
+  /** Every weight and bias, layer by layer: W1 row after row, b1, W2, b2 (none for the peak). */
+  weights?(): number[];
+  /** Untimed, before each of the row's epochs (TensorFlow.js switches to the row's backend there). */
+  before?(): Promise<void>;
+  /** Stops the row's threads. */
+  close?(): Promise<void>;
+}
+
+export const ENGINE_ROW = "lesson 14's engine, float64";
+
+/** The row of lesson 14's tensor engine: the graph of each batch, lesson 16's cross-entropy, backward, SGD. */
+export function engineRow(
+  modules: { tensor: typeof TensorModule; tensorNn: typeof TensorNnModule; softmax: typeof SoftmaxModule },
+  batches: Batch[],
+  start: number[][],
+): StepRow {
+  const [nin, hidden, nout] = MNIST_STEP.sizes;
+  const model = new modules.tensorNn.MLP(nin, [hidden, nout], { init: "zeros" });
+  model.parameters().forEach((p, i) => {
+    p.data.set(start[i]);
+  });
+  return {
+    name: ENGINE_ROW,
+    step: 0,
+    epoch() {
+      for (const { x, labels } of batches) {
+        const input = new modules.tensor.Tensor([labels.length, nin]);
+        input.data.set(x);
+        model.zeroGrad();
+        modules.softmax.crossEntropy(model.forward(input), labels).backward();
+        model.update(MNIST_STEP.lr);
+      }
+    },
+    weights: () => model.parameters().flatMap((p) => Array.from(p.data)),
+  };
+}
+
+/** The course modules a lesson 18 row needs, from one compiled copy of the target. */
 export interface CourseCopy {
   arena: typeof ArenaModule;
   fastMlp: typeof FastMlpModule;
@@ -48,70 +112,25 @@ export interface CourseCopy {
   threads: typeof ThreadsModule;
   simd: typeof SimdModule;
   softmax: typeof SoftmaxModule;
-  random: typeof RandomModule;
   tensor: typeof TensorModule;
   tensorNn: typeof TensorNnModule;
 }
 
+const COPY_MODULES = {
+  arena: "arena",
+  fastMlp: "fast-mlp",
+  loops: "matmul-loops",
+  threads: "matmul-threads",
+  simd: "simd-matmul",
+  softmax: "softmax",
+  tensor: "tensor",
+  tensorNn: "tensor-nn",
+} as const;
+
 /** The modules of one compiled copy, from `load(module name)`. */
 export async function courseCopy(load: (module: string) => Promise<unknown>): Promise<CourseCopy> {
-  const names = ["arena", "fast-mlp", "matmul-loops", "matmul-threads", "simd-matmul", "softmax", "random", "tensor"];
-  const [arena, fastMlp, loops, threads, simd, softmax, random, tensor, tensorNn] = await Promise.all(
-    [...names, "tensor-nn"].map(load),
-  );
-  return { arena, fastMlp, loops, threads, simd, softmax, random, tensor, tensorNn } as CourseCopy;
-}
-
-/**
- * Every row of the lesson, in order: lesson 14's engine, then each path of LESSON_18_PATHS, each on the copy of the
- * target that `copy(name)` makes for it (a copy of its own per name).
- */
-export async function lessonRows(
-  copy: (name: string) => Promise<CourseCopy>,
-  kernels: WebAssembly.Module,
-): Promise<StepRow[]> {
-  const rows = [engineRow(await copy("engine"))];
-  for (const [i, p] of LESSON_18_PATHS.entries()) rows.push(await fastRow(await copy(`path-${i}`), p, kernels));
-  return rows;
-}
-
-/** The batch every row trains on: seeded pixels and the labels 0 to 9 in turn. */
-function syntheticBatch(random: typeof RandomModule): { pixels: number[][]; labels: number[] } {
-  const rng = new random.Random(18);
-  const pixels = Array.from({ length: MNIST_BATCH }, () => Array.from({ length: MNIST_SIZES[0] }, () => rng.uniform()));
-  return { pixels, labels: pixels.map((_, r) => r % MNIST_SIZES[2]) };
-}
-
-/** Lesson 17's network, started as lesson 17 starts it (Xavier's uniform start, biases 0). */
-function startedMlp(copy: CourseCopy) {
-  const [nin, hidden, nout] = MNIST_SIZES;
-  const mlp = new copy.tensorNn.MLP(nin, [hidden, nout], { rng: new copy.random.Random(17) });
-  const rng = new copy.random.Random(17);
-  for (const { weight, bias } of mlp.layers) {
-    const limit = Math.sqrt(6 / (weight.rows + weight.cols));
-    for (let i = 0; i < weight.size; i++) weight.data[i] = rng.uniform(-limit, limit);
-    bias.data.fill(0);
-  }
-  return mlp;
-}
-
-const ENGINE_ROW = "lesson 14's engine, float64";
-
-/** The row of lesson 14's engine: the graph of the batch, lesson 16's cross-entropy, backward, SGD. */
-export function engineRow(copy: CourseCopy): StepRow {
-  const { pixels, labels } = syntheticBatch(copy.random);
-  const mlp = startedMlp(copy);
-  const x = copy.tensor.Tensor.from(pixels);
-  return {
-    name: ENGINE_ROW,
-    step: 0,
-    run() {
-      mlp.zeroGrad();
-      copy.softmax.crossEntropy(mlp.forward(x), labels).backward();
-      mlp.update(LEARNING_RATE);
-    },
-    close: async () => {},
-  };
+  const entries = await Promise.all(Object.entries(COPY_MODULES).map(async ([key, name]) => [key, await load(name)]));
+  return Object.fromEntries(entries) as CourseCopy;
 }
 
 /** How a FastMlp row does its matrix products. */
@@ -119,46 +138,72 @@ export type FastPath =
   | { kind: "loops"; name: "matmulIJK" | "matmulIKJ" | "matmulBlocked"; float: "float64" | "float32"; threads: 1 | 2 }
   | { kind: "simd"; threads: 1 | 2 };
 
-/** A FastMlp row on `path`, with its arena, threads or WebAssembly memory. */
-export async function fastRow(copy: CourseCopy, path: FastPath, kernels: WebAssembly.Module): Promise<StepRow> {
-  const bytes = 16 << 20;
-  let arena: ArenaModule.Arena;
-  let matmul: LoopsModule.Matmul;
+/** Lesson 18's paths, in the order of the lesson. */
+export const LESSON_18_PATHS: FastPath[] = [
+  { kind: "loops", name: "matmulIJK", float: "float64", threads: 1 },
+  { kind: "loops", name: "matmulIKJ", float: "float64", threads: 1 },
+  { kind: "loops", name: "matmulBlocked", float: "float64", threads: 1 },
+  { kind: "loops", name: "matmulBlocked", float: "float32", threads: 1 },
+  { kind: "loops", name: "matmulBlocked", float: "float32", threads: 2 },
+  { kind: "simd", threads: 1 },
+  { kind: "simd", threads: 2 },
+];
+
+/** The matrix product of `path`, and the arena whose arrays it works on (and its threads, to close). */
+export async function pathMatmul(copy: CourseCopy, path: FastPath, kernels: WebAssembly.Module, bytes: number) {
   let threads: ThreadsModule.MatmulThreads | undefined;
-  const float = path.kind === "simd" ? "float32" : path.float;
   if (path.kind === "simd") {
     const memory = copy.simd.simdMemory(bytes);
-    arena = copy.arena.Arena.of(memory);
-    if (path.threads === 2) {
-      threads = await copy.threads.MatmulThreads.start(arena, { kind: "simd", module: kernels, memory }, 2);
-      matmul = threads.matmul;
-    } else matmul = new copy.simd.SimdMatmul(kernels, memory).matmul;
-  } else if (path.threads === 2) {
-    arena = copy.arena.Arena.shared(bytes);
-    threads = await copy.threads.MatmulThreads.start(arena, { kind: "loops", name: path.name }, 2);
-    matmul = threads.matmul;
-  } else {
-    arena = copy.arena.Arena.plain(bytes);
-    matmul = copy.loops[path.name];
+    const arena = copy.arena.Arena.of(memory);
+    if (path.threads === 1) return { arena, matmul: new copy.simd.SimdMatmul(kernels, memory).matmul };
+    threads = await copy.threads.MatmulThreads.start(arena, { kind: "simd", module: kernels, memory }, 2);
+    return { arena, matmul: threads.matmul, threads };
   }
-  const net = new copy.fastMlp.FastMlp({ sizes: MNIST_SIZES, batch: MNIST_BATCH, kind: float, arena, matmul });
-  net.copyWeights(startedMlp(copy));
-  const { pixels, labels } = syntheticBatch(copy.random);
-  pixels.forEach((row, r) => {
-    net.input(r).set(row);
+  if (path.threads === 1) return { arena: copy.arena.Arena.plain(bytes), matmul: copy.loops[path.name] };
+  const arena = copy.arena.Arena.shared(bytes);
+  threads = await copy.threads.MatmulThreads.start(arena, { kind: "loops", name: path.name }, 2);
+  return { arena, matmul: threads.matmul, threads };
+}
+
+/** The kind of numbers a path computes in. */
+export const pathFloat = (path: FastPath) => (path.kind === "simd" ? "float32" : path.float);
+
+/** A FastMlp row on `path`, from `start`, on `batches`. */
+export async function fastRow(
+  copy: CourseCopy,
+  path: FastPath,
+  kernels: WebAssembly.Module,
+  batches: Batch[],
+  start: number[][],
+): Promise<StepRow> {
+  const { arena, matmul, threads } = await pathMatmul(copy, path, kernels, 16 << 20);
+  const { sizes, batchSize, lr } = MNIST_STEP;
+  const float = pathFloat(path);
+  const net = new copy.fastMlp.FastMlp({ sizes, batch: batchSize, kind: float, arena, matmul });
+  net.copyWeights({
+    layers: [
+      { weight: { data: start[0] }, bias: { data: start[1] } },
+      { weight: { data: start[2] }, bias: { data: start[3] } },
+    ],
   });
+  // In the row's own kind of numbers, as TensorFlow.js's rows hold theirs in float32: each step copies its batch in.
+  const inputs = batches.map(({ x, labels }) => ({ x: float === "float32" ? Float32Array.from(x) : x, labels }));
   const params = net.parameters();
   const grads = net.grads();
   return {
     name: rowName(path),
     step: stepOf(path),
-    run() {
-      net.step(MNIST_BATCH, labels);
-      for (let n = 0; n < params.length; n++) {
-        const [p, g] = [params[n], grads[n]];
-        for (let i = 0; i < p.length; i++) p[i] -= LEARNING_RATE * g[i];
+    epoch() {
+      for (const { x, labels } of inputs) {
+        net.inputs(labels.length).set(x);
+        net.step(labels.length, labels);
+        for (let n = 0; n < params.length; n++) {
+          const [p, g] = [params[n], grads[n]];
+          for (let i = 0; i < p.length; i++) p[i] -= lr * g[i];
+        }
       }
     },
+    weights: () => params.flatMap((p) => Array.from(p)),
     close: async () => threads?.close(),
   };
 }
@@ -176,16 +221,19 @@ function stepOf(path: FastPath): number {
   return path.float === "float32" ? 2 : 1;
 }
 
-/** Lesson 18's paths, in the order of the lesson. */
-export const LESSON_18_PATHS: FastPath[] = [
-  { kind: "loops", name: "matmulIJK", float: "float64", threads: 1 },
-  { kind: "loops", name: "matmulIKJ", float: "float64", threads: 1 },
-  { kind: "loops", name: "matmulBlocked", float: "float64", threads: 1 },
-  { kind: "loops", name: "matmulBlocked", float: "float32", threads: 1 },
-  { kind: "loops", name: "matmulBlocked", float: "float32", threads: 2 },
-  { kind: "simd", threads: 1 },
-  { kind: "simd", threads: 2 },
-];
+/** Every path of LESSON_18_PATHS as a row, each on the copy of the target that `copy(name)` makes for it. */
+export async function pathRows(
+  copy: (name: string) => Promise<CourseCopy>,
+  kernels: WebAssembly.Module,
+  batches: Batch[],
+  start: number[][],
+): Promise<StepRow[]> {
+  const rows: StepRow[] = [];
+  for (const [i, p] of LESSON_18_PATHS.entries()) {
+    rows.push(await fastRow(await copy(`path-${i}`), p, kernels, batches, start));
+  }
+  return rows;
+}
 
 /** The names of the lesson's rows, in order: lesson 14's engine, then every path. */
 export function lessonRowNames(): string[] {
@@ -193,31 +241,44 @@ export function lessonRowNames(): string[] {
 }
 
 export interface TimedRow {
-  name: string;
-  step: number;
-  /** Microseconds per example of each timed round. */
+  row: StepRow;
+  /** Wall-clock microseconds per example of each timed epoch. */
   micros: number[];
+  /** CPU microseconds per example (every thread of the process), the mean of the timed epochs. */
+  cpuMicros: number;
 }
 
 /**
- * Times `rows` side by side: round after round, every row runs as many steps as fill about `roundMs` (found from a
- * first untimed round), so that a slow row and a fast one see the machine in the same state. `warmup` untimed
- * rounds first (for the JIT), then `rounds` timed ones.
+ * Times `rows` side by side: round after round, one epoch of each row, so that a slow row and a fast one see the
+ * machine in the same state; `warmup` untimed rounds first (for the JIT), then `rounds` timed ones. Every row runs
+ * the same epochs, so their weights can be compared after. A row that throws in its first epoch is left out and
+ * handed to `dropped` (without it, the error stops the timing).
  */
-export function timeSideBySide(rows: StepRow[], { rounds = 9, warmup = 2, roundMs = 60 } = {}): TimedRow[] {
-  const steps = rows.map((row) => {
-    const started = performance.now();
-    row.run();
-    return Math.max(1, Math.round(roundMs / Math.max(0.01, performance.now() - started)));
-  });
-  const timed: TimedRow[] = rows.map(({ name, step }) => ({ name, step, micros: [] }));
+export async function timeRounds(
+  rows: StepRow[],
+  { warmup, rounds, dropped }: { warmup: number; rounds: number; dropped?: (row: StepRow, error: unknown) => void },
+): Promise<TimedRow[]> {
+  let timed: TimedRow[] = rows.map((row) => ({ row, micros: [], cpuMicros: 0 }));
   for (let round = 0; round < warmup + rounds; round++) {
-    rows.forEach((row, r) => {
+    const failed = new Set<TimedRow>();
+    for (const entry of timed) {
+      await entry.row.before?.();
+      const cpu = process.cpuUsage();
       const started = performance.now();
-      for (let s = 0; s < steps[r]; s++) row.run();
-      const micros = ((performance.now() - started) * 1000) / (steps[r] * MNIST_BATCH);
-      if (round >= warmup) timed[r].micros.push(micros);
-    });
+      try {
+        entry.row.epoch();
+      } catch (error) {
+        if (round > 0 || !dropped) throw error;
+        dropped(entry.row, error);
+        failed.add(entry);
+        continue;
+      }
+      if (round < warmup) continue;
+      entry.micros.push(((performance.now() - started) * 1000) / EPOCH_EXAMPLES);
+      const used = process.cpuUsage(cpu);
+      entry.cpuMicros += (used.user + used.system) / EPOCH_EXAMPLES / rounds;
+    }
+    timed = timed.filter((entry) => !failed.has(entry));
   }
   return timed;
 }

@@ -1,22 +1,22 @@
 /**
  * The machine's peak for lesson 18's roofline, as two more rows to time beside the MNIST step's paths: the `peak`
  * function of lessons/lesson-18-speed/kernels.wat (the kernel's own block loop on one block whose numbers stay in the
- * L1 cache, 32,768 floating-point operations a round), run for as many operations as one MNIST step does, on one
- * core, and shared between all cores at once (this thread and workers, started together, the row done when the last
- * is). Timed in the same rounds as the paths, the peak sees the machine in the same state they do: on a busy machine
- * the peak and the paths slow down together, and their ratio stays.
+ * L1 cache, 32,768 floating-point operations a round), run for as many operations as one epoch of the MNIST step
+ * does, on one core, and shared between all cores at once (this thread and workers, started together, the row done
+ * when the last is). Timed in the same rounds as the paths, the peak sees the machine in the same state they do: on a
+ * busy machine the peak and the paths slow down together, and their ratio stays.
  *
  * (A loop of f32x4 multiplies and adds on registers alone was tried first: V8 compiles it to code slower than the
  * kernel itself, so it measured no peak.)
  */
 import { Worker } from "node:worker_threads";
-import { STEP_FLOPS, type StepRow } from "./mnist-step";
+import { MNIST_STEP, STEP_FLOPS, type StepRow } from "./mnist-step";
 
 const FLOPS_PER_ROUND = 2 * 4 * 8 * 512;
 /** Each thread's block: A (4 × 512), B (512 × 8) and C (4 × 8) float32, in a region of its own (no cache line shared). */
 const REGION = 32768;
-/** Rounds of `peak` that do as many operations as one MNIST step. */
-const STEP_ROUNDS = Math.round(STEP_FLOPS / FLOPS_PER_ROUND);
+/** Rounds of `peak` that do as many operations as one epoch of the MNIST step. */
+const EPOCH_ROUNDS = Math.round((MNIST_STEP.batches * STEP_FLOPS) / FLOPS_PER_ROUND);
 
 /** The rows' names, for the figures and the checks. */
 export const PEAK_ONE = "the peak, one core";
@@ -53,7 +53,7 @@ export function peakRows(module: WebAssembly.Module, threads: number): StepRow[]
   const run = (rounds: number) => peak(rounds, 0, 8192, 24576);
   // flags[0]: how many worker runs are done; flags[w]: worker w's go counter.
   const flags = new Int32Array(new SharedArrayBuffer(4 * threads));
-  const share = Math.round(STEP_ROUNDS / threads);
+  const share = Math.round(EPOCH_ROUNDS / threads);
   const workers = Array.from(
     { length: threads - 1 },
     (_, w) =>
@@ -63,11 +63,11 @@ export function peakRows(module: WebAssembly.Module, threads: number): StepRow[]
       }),
   );
   let runs = 0;
-  const one: StepRow = { name: PEAK_ONE, step: 5, run: () => run(STEP_ROUNDS), close: async () => {} };
+  const one: StepRow = { name: PEAK_ONE, step: 5, epoch: () => run(EPOCH_ROUNDS) };
   const all: StepRow = {
     name: peakAll(threads),
     step: 5,
-    run() {
+    epoch() {
       runs += 1;
       for (let w = 1; w < threads; w++) {
         Atomics.store(flags, w, runs);

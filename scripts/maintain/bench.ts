@@ -14,10 +14,9 @@
  * Node's defaults instead, which is how the engine's old trap shows (docs/bench.md).
  *
  * Then, in the same run, lesson 14's tensor engine in mini-batches of 32 against the hand-fused loop and
- * TensorFlow.js (vectorized-bench.ts, which says how those rows are timed and checked); the MNIST step, lesson 17's
- * network on a batch of 64 digits, on the tensor engine and on TensorFlow.js's CPU and WebAssembly backends
- * (mnist-bench.ts); and last the MNIST step on every path of lesson 18 against the machine's SIMD peak
- * (speed-bench.ts).
+ * TensorFlow.js (vectorized-bench.ts, which says how those rows are timed and checked); and the MNIST step, lesson
+ * 17's network on a batch of 64 digits, on the tensor engine, on every path of lesson 18 and on TensorFlow.js's CPU
+ * and WebAssembly backends, against the machine's SIMD peak (mnist-bench.ts).
  *
  * Prints a short table and writes reports/bench.json. Run with `node --expose-gc` (the npm script does) so
  * the heap figures start from a collected heap.
@@ -34,8 +33,7 @@ import { COURSE_V8_FLAGS, useCourseV8Flags } from "../lib/v8-flags";
 import { median, signAccuracy, timeEpoch } from "./bench-timing";
 import { FusedMlp } from "./fused-mlp";
 import { loadCompiled } from "./load-compiled";
-import { type MnistStepReport, mnistStep } from "./mnist-bench";
-import { benchSpeed, speedLines } from "./speed-bench";
+import { type MnistStepReport, mnistStep, SPEED_TARGETS } from "./mnist-bench";
 import { benchVectorized, TENSOR_BATCH } from "./vectorized-bench";
 
 type DataModule = typeof import("../../solutions/data");
@@ -216,12 +214,13 @@ async function main(): Promise<void> {
     modules,
     train: modules.mnist.splitDigits(loadMnist()).train,
     root: ROOT,
+    folder,
     warmup: MNIST_WARMUP,
     epochs: MNIST_EPOCHS,
     stubbedLesson,
     gc,
   });
-  mnist.timeEngines();
+  await mnist.timeEngine();
   const vectorized = await benchVectorized({
     modules,
     stubbedLesson,
@@ -235,12 +234,8 @@ async function main(): Promise<void> {
     perExample: { weights: params.map((p) => p.data), epochs: options.warmup + options.epochs + 1 },
     gc,
   });
-  await mnist.timeTensorFlow();
+  await mnist.timeSideBySide();
   const mnistReport = mnist.report();
-  const speed = await benchSpeed(folder).catch((error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    return `skipped, ${stubbedLesson(message) ? "lessons 14 and 18 are not done in this target" : message}`;
-  });
   const seconds = (Date.now() - started) / 1000;
 
   const engineAccuracy = signAccuracy(
@@ -304,7 +299,6 @@ async function main(): Promise<void> {
       targets: { tensorVsFused: TARGET_TENSOR_VS_FUSED, tfjsVsTensor: TARGET_TFJS_VS_TENSOR },
     },
     mnistStep: mnistReport,
-    speed,
     seconds,
   };
   const outFile = path.resolve(ROOT, options.out);
@@ -358,8 +352,6 @@ async function main(): Promise<void> {
   );
   printVectorized(vectorized);
   printMnistStep(mnistReport);
-  if (typeof speed === "string") console.log(`\nthe MNIST step of lesson 18: ${speed}`);
-  else console.log(speedLines(speed).join("\n"));
   console.log(`\nwrote ${path.relative(ROOT, outFile)} (${seconds.toFixed(1)} s)`);
   if (!sameNetwork) {
     console.error(
@@ -407,29 +399,66 @@ function printVectorized(v: Awaited<ReturnType<typeof benchVectorized>>): void {
   }
 }
 
-/** The MNIST step's rows, side by side, and how far each row's weights ended from the tensor engine's. */
+/** The MNIST step's rows, their ratios to TensorFlow.js's WebAssembly backend and to the peak, and the targets. */
 function printMnistStep(report: MnistStepReport): void {
   const { sizes, batchSize, batches } = report.step;
   console.log(
     `\nthe MNIST step: ${sizes.join("-")} with tanh, lesson 16's cross-entropy and plain SGD, batches of ${batchSize}, ` +
-      `${batches} steps per epoch, ${MNIST_WARMUP} warm-up + ${MNIST_EPOCHS} timed epochs`,
+      `${batches} steps per epoch, ${report.warmup} warm-up + ${report.epochs} timed epochs; the tensor engine alone, ` +
+      `then the other rows side by side, one epoch each per round (load ${report.load.map((l) => l.toFixed(1)).join(" → ")})`,
   );
   for (const note of report.notes) console.log(note);
   const us = (x: number) => `${x.toFixed(1)} µs`;
-  const engine = report.rows[0]?.medianMicros;
+  const wasm = report.rows.find((r) => r.name.includes("wasm backend"));
+  const peak = report.peak;
   console.log(
     table([
-      ["per example", "median", "min", "CPU time", "× the first row", "weights vs the first row"],
+      [
+        "per example",
+        "median",
+        "min",
+        "CPU time",
+        "GFLOP/s",
+        "× faster than TF.js wasm",
+        "of the peak",
+        "weights vs the engine",
+      ],
       ...report.rows.map((r) => [
-        r.name,
+        r.timed === "alone" ? `${r.name} (alone)` : r.name,
         us(r.medianMicros),
         us(r.minMicros),
         us(r.cpuMicros),
-        engine ? `${(r.medianMicros / engine).toFixed(2)}×` : "",
+        r.gflops.toFixed(2),
+        wasm ? `${(wasm.medianMicros / r.medianMicros).toFixed(2)}×` : "",
+        peak ? `${((100 * r.gflops) / peak.allThreads).toFixed(1)} %` : "",
         Number.isNaN(r.maxWeightDifference) ? "" : r.maxWeightDifference.toExponential(1),
       ]),
     ]),
   );
+  const { fastest } = report;
+  if (!fastest) return;
+  const met = (ok: boolean) => (ok ? "met" : "not met");
+  if (peak) {
+    console.log(
+      `SIMD peak: ${peak.oneThread.toFixed(1)} GFLOP/s on one core, ${peak.allThreads.toFixed(1)} on ${peak.threads} at once` +
+        (Math.min(...report.load) > peak.threads
+          ? ` (the load stayed above ${peak.threads}: other programs held the cores, so the peak of all cores is not what this machine does idle)`
+          : ""),
+    );
+  }
+  if (fastest.ofPeak !== undefined && peak) {
+    console.log(
+      `lesson 18's fastest path, ${fastest.name}: ${(100 * fastest.ofPeak).toFixed(0)} % of the peak of the ${peak.threads} cores ` +
+        `(target ≥ ${100 * SPEED_TARGETS.ofPeak} %: ${met(fastest.ofPeak >= SPEED_TARGETS.ofPeak)})`,
+    );
+  }
+  if (fastest.vsTfjsWasm !== undefined) {
+    console.log(
+      `lesson 18's fastest path against TensorFlow.js wasm: ${fastest.vsTfjsWasm.toFixed(1)}× faster ` +
+        `(medians side by side; target ≥ ${SPEED_TARGETS.vsTfjsWasm}×: ${met(fastest.vsTfjsWasm >= SPEED_TARGETS.vsTfjsWasm)})` +
+        (fastest.vsTfjsCpu === undefined ? "" : `; against TensorFlow.js cpu: ${fastest.vsTfjsCpu.toFixed(1)}× faster`),
+    );
+  }
 }
 
 function table(rows: string[][]): string {

@@ -1,6 +1,7 @@
 /**
- * Lesson 18's measurements (`npm run measure -- --lesson 18`): the MNIST step on every path of the lesson, side by
- * side in this process (scripts/lib/mnist-step.ts), and the machine's SIMD peak (scripts/lib/simd-peak.ts); then
+ * Lesson 18's measurements (`npm run measure -- --lesson 18`): the MNIST step on lesson 14's engine and on every path
+ * of the lesson, side by side in this process (scripts/lib/mnist-step.ts), and the machine's SIMD peak
+ * (scripts/lib/simd-peak.ts); then
  * the lesson's two figures and its generated section. The times belong to the machine and the moment, so `--check`
  * does not measure again: it checks that speed.json still describes the lesson's paths and work, and that the
  * figures and the section are what it gives.
@@ -9,8 +10,21 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { TopLevelSpec } from "vega-lite";
+import type * as MnistModule from "../../solutions/mnist";
+import type * as RandomModule from "../../solutions/random";
 import { compileTarget } from "../lib/compile-target";
-import { courseCopy, FLOPS_PER_EXAMPLE, lessonRows, MNIST_BATCH, median, timeSideBySide } from "../lib/mnist-step";
+import { loadMnist } from "../lib/mnist";
+import {
+  courseCopy,
+  engineRow,
+  FLOPS_PER_EXAMPLE,
+  MNIST_STEP,
+  median,
+  pathRows,
+  startWeights,
+  stepBatches,
+  timeRounds,
+} from "../lib/mnist-step";
 import { PEAK_ONE, peakAll, peakRows } from "../lib/simd-peak";
 import { ROOT } from "../lib/target";
 import { compileKernels } from "../lib/wasm-kernels";
@@ -33,6 +47,8 @@ export interface SpeedMeasurement {
   load: [number, number];
   flopsPerExample: number;
   batch: number;
+  /** Untimed epochs of every row, then timed ones. */
+  warmup: number;
   rounds: number;
   /** The paths, then the two peak rows (the peak's arithmetic alone, as many operations as a step). */
   rows: SpeedRow[];
@@ -41,32 +57,42 @@ export interface SpeedMeasurement {
 }
 
 /** A copy of the target's course code of its own, compiled under `.course/measure-build/speed/<name>/`. */
-function copyOf(targetFolder: string) {
+function loaderOf(targetFolder: string) {
   return (name: string) => {
     const built = compileTarget(targetFolder, path.join(ROOT, ".course", "measure-build", "speed", name));
-    return courseCopy((module) => import(pathToFileURL(path.join(built, `${module}.mjs`)).href));
+    return (module: string) => import(pathToFileURL(path.join(built, `${module}.mjs`)).href);
   };
 }
 
-/** Times every row of the lesson and the peak side by side; closes the rows' threads. */
-export async function measureSpeed(targetFolder: string, rounds = 9): Promise<SpeedMeasurement> {
+/** Times lesson 14's engine, every path of the lesson and the peak side by side; closes the rows' threads. */
+export async function measureSpeed(targetFolder: string, warmup = 3, rounds = 9): Promise<SpeedMeasurement> {
   const before = os.loadavg()[0];
   const kernels = await compileKernels();
   const threads = os.availableParallelism();
-  const rows = [...(await lessonRows(copyOf(targetFolder), kernels)), ...peakRows(kernels, threads)];
+  const loader = loaderOf(targetFolder);
+  const load = loader("engine");
+  const mnist = (await load("mnist")) as typeof MnistModule;
+  const batches = stepBatches(mnist, mnist.splitDigits(loadMnist()).train);
+  const start = startWeights((await load("random")) as typeof RandomModule);
+  const rows = [
+    engineRow(await courseCopy(load), batches, start),
+    ...(await pathRows((name) => courseCopy(loader(name)), kernels, batches, start)),
+    ...peakRows(kernels, threads),
+  ];
   try {
-    const timed = timeSideBySide(rows, { rounds });
+    const timed = await timeRounds(rows, { warmup, rounds });
     const gflopsOf = (name: string) =>
-      FLOPS_PER_EXAMPLE / median(timed.find((t) => t.name === name)?.micros ?? []) / 1000;
+      FLOPS_PER_EXAMPLE / median(timed.find((t) => t.row.name === name)?.micros ?? []) / 1000;
     return {
       machine: `${os.cpus()[0]?.model.trim() ?? "unknown CPU"}, ${os.cpus().length} cores, Node ${process.version}`,
       load: [round(before), round(os.loadavg()[0])],
       flopsPerExample: FLOPS_PER_EXAMPLE,
-      batch: MNIST_BATCH,
+      batch: MNIST_STEP.batchSize,
+      warmup,
       rounds,
-      rows: timed.map(({ name, step, micros }) => ({
-        name,
-        step,
+      rows: timed.map(({ row, micros }) => ({
+        name: row.name,
+        step: row.step ?? 0,
         medianMicros: round(median(micros)),
         minMicros: round(Math.min(...micros)),
         maxMicros: round(Math.max(...micros)),
@@ -74,7 +100,7 @@ export async function measureSpeed(targetFolder: string, rounds = 9): Promise<Sp
       peak: { oneThread: round(gflopsOf(PEAK_ONE)), allThreads: round(gflopsOf(peakAll(threads))), threads },
     };
   } finally {
-    await Promise.all(rows.map((row) => row.close()));
+    await Promise.all(rows.map((row) => row.close?.()));
   }
 }
 
