@@ -207,24 +207,27 @@ export interface RecipeRun {
   history: DigitHistoryRow[];
 }
 
+/** MNIST_RECIPE's network for `seed`, untrained, from the start `init`: what every run of that seed starts from. */
+export function recipeModel(seed: number, init: DigitInit = "scaled"): MLP {
+  const model = new MLP(PIXELS, [MNIST_RECIPE.hidden, CLASSES], { rng: new Random(seed) });
+  if (init === "scaled") scaledInit(model, new Random(seed));
+  return model;
+}
+
 /**
- * Trains MNIST_RECIPE's network from the start `init` with the seed `seed` (the weights, the shuffles and the shifts)
- * on `train`, measured on `test` after every epoch; `epochs` defaults to the recipe's.
+ * Trains `model` with `optimizer` the recipe's way, from the seed `seed` (the shuffles and the shifts): its batches and
+ * shifts, `epochs` epochs (the recipe's by default), and the optimizer's learning rate lowered along the recipe's
+ * cosine after every epoch. Lesson 18 trains its fast network this way, to compare it with `trainRecipe`'s.
  */
-export function trainRecipe(
+export function trainByRecipe(
+  model: DigitModel,
+  optimizer: Updater & { lr: number },
   seed: number,
   { train, test }: { train: Digits; test: Digits },
-  {
-    init = "scaled",
-    epochs = MNIST_RECIPE.epochs,
-    onEpoch,
-  }: { init?: DigitInit; epochs?: number; onEpoch?: (row: DigitHistoryRow) => void } = {},
-): RecipeRun {
-  const { hidden, lr, batchSize, maxShift } = MNIST_RECIPE;
-  const model = new MLP(PIXELS, [hidden, CLASSES], { rng: new Random(seed) });
-  if (init === "scaled") scaledInit(model, new Random(seed));
-  const optimizer = new Adam(entries(model.parameters()), { lr });
-  const history = trainDigits(model, {
+  { epochs = MNIST_RECIPE.epochs, onEpoch }: { epochs?: number; onEpoch?: (row: DigitHistoryRow) => void } = {},
+): DigitHistoryRow[] {
+  const { lr, batchSize, maxShift } = MNIST_RECIPE;
+  return trainDigits(model, {
     train,
     test,
     epochs,
@@ -237,5 +240,22 @@ export function trainRecipe(
       onEpoch?.(row);
     },
   });
-  return { model, history };
+}
+
+/**
+ * Trains MNIST_RECIPE's network from the start `init` with the seed `seed` (the weights, the shuffles and the shifts)
+ * on `train`, measured on `test` after every epoch, with Adam; `epochs` defaults to the recipe's.
+ */
+export function trainRecipe(
+  seed: number,
+  data: { train: Digits; test: Digits },
+  {
+    init = "scaled",
+    epochs,
+    onEpoch,
+  }: { init?: DigitInit; epochs?: number; onEpoch?: (row: DigitHistoryRow) => void } = {},
+): RecipeRun {
+  const model = recipeModel(seed, init);
+  const optimizer = new Adam(entries(model.parameters()), { lr: MNIST_RECIPE.lr });
+  return { model, history: trainByRecipe(model, optimizer, seed, data, { epochs, onEpoch }) };
 }

@@ -6,7 +6,6 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import wabt from "wabt";
 import { ROOT } from "./target";
 
 export const KERNELS_WAT = path.join(ROOT, "lessons", "lesson-18-speed", "kernels.wat");
@@ -19,6 +18,8 @@ const FEATURES = { simd: true, threads: true };
  * the binary is validated when an engine compiles it (`compileKernels`).
  */
 export async function assembleWat(file = KERNELS_WAT): Promise<Uint8Array<ArrayBuffer>> {
+  // Loaded when needed: a test file that imports this module but runs no kernel does not pay for wabt.
+  const { default: wabt } = await import("wabt");
   const assembler = await wabt();
   const module = assembler.parseWat(path.basename(file), readFileSync(file, "utf8"), FEATURES);
   try {
