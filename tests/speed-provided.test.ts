@@ -6,10 +6,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Arena } from "@course/arena";
-import { FastMlp } from "@course/fast-mlp";
-import { matmulIKJ, matmulRows, relativeError, splitRows } from "@course/matmul-loops";
+import { MNIST_RECIPE, recipeModel, trainByRecipe, trainRecipe } from "@course/digits";
+import { FastMlp, PackedAdam } from "@course/fast-mlp";
+import { matmulBlocked, matmulIKJ, matmulRows, relativeError, splitRows } from "@course/matmul-loops";
 import { MatmulThreads } from "@course/matmul-threads";
 import { loopKernel } from "@course/matmul-worker";
+import { CLASSES, type Digits, PIXELS } from "@course/mnist";
+import { Random } from "@course/random";
 import { SimdMatmul, simdMemory } from "@course/simd-matmul";
 import { MLP } from "@course/tensor-nn";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -131,6 +134,7 @@ describe("the threads' and the fast network's checks", () => {
   });
 
   test.each([
+    ["spinning 20 µs before they sleep (the default)", undefined],
     ["spinning 1 ms before they sleep", 1],
     ["asleep between jobs", 0],
   ])(
@@ -191,5 +195,44 @@ describe("the threads' and the fast network's checks", () => {
     expect(() => net.step(2, [0])).toThrow("2 examples but 1 labels");
     expect(() => net.step(2, [0, 2])).toThrow("label 2 of example 1 is not a class from 0 to 1");
     expect(() => net.copyWeights(new MLP(4, [5, 2]))).toThrow("expected an MLP(4, [3, 2])");
+  });
+});
+
+/** `count` images of random pixels with random labels: the arithmetic of MNIST's, without reading MNIST (seconds). */
+function randomDigits(count: number, seed: number): Digits {
+  const rng = new Random(seed);
+  const pixels = Uint8Array.from({ length: count * PIXELS }, () => Math.floor(rng.uniform(0, 256)));
+  return { count, pixels, labels: Array.from({ length: count }, () => Math.floor(rng.uniform(0, CLASSES))) };
+}
+
+describe("lesson 17's recipe on the fast network (what npm run measure -- --lesson 18 --training trains)", () => {
+  test("trainByRecipe trains a float64 FastMlp with PackedAdam as trainRecipe trains lesson 14's engine with Adam", () => {
+    const data = { train: randomDigits(8, 1), test: randomDigits(2, 2) };
+    const engine = trainRecipe(3, data, { epochs: 2 });
+    // A batch of 8 holds every batch of these 8 training digits, and the 2 test digits.
+    const net = new FastMlp({
+      sizes: [PIXELS, MNIST_RECIPE.hidden, CLASSES],
+      batch: 8,
+      kind: "float64",
+      arena: Arena.plain(4 << 20),
+      matmul: matmulBlocked,
+    });
+    net.copyWeights(recipeModel(3));
+    const adam = new PackedAdam(net.parameters(), net.grads(), { lr: MNIST_RECIPE.lr });
+    const epochs: number[] = [];
+    const history = trainByRecipe(net.asModel(), adam, 3, data, {
+      epochs: 2,
+      onEpoch: (row) => epochs.push(row.epoch),
+    });
+    expect(epochs).toEqual([1, 2]);
+    history.forEach((row, i) => {
+      for (const key of ["trainLoss", "trainAccuracy", "testLoss", "testAccuracy"] as const) {
+        expect(row[key], `epoch ${row.epoch}'s ${key}`).toBeCloseTo(engine.history[i][key], 10);
+      }
+    });
+    engine.model.parameters().forEach((p, n) => {
+      expect(relativeError(net.parameters()[n], p.data), `parameter ${n} after two epochs`).toBeLessThan(1e-10);
+    });
+    expect(adam.lr, "the cosine's end: the learning rate is 0 after the last epoch").toBeCloseTo(0, 12);
   });
 });

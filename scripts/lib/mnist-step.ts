@@ -168,15 +168,19 @@ export async function pathMatmul(copy: CourseCopy, path: FastPath, kernels: WebA
 /** The kind of numbers a path computes in. */
 export const pathFloat = (path: FastPath) => (path.kind === "simd" ? "float32" : path.float);
 
-/** A FastMlp row on `path`, from `start`, on `batches`. */
+/**
+ * A FastMlp row on `path`, from `start`, on `batches`; `wrap` may wrap its matrix product (to time it, say).
+ */
 export async function fastRow(
   copy: CourseCopy,
   path: FastPath,
   kernels: WebAssembly.Module,
   batches: Batch[],
   start: number[][],
+  wrap: (matmul: LoopsModule.Matmul) => LoopsModule.Matmul = (matmul) => matmul,
 ): Promise<StepRow> {
-  const { arena, matmul, threads } = await pathMatmul(copy, path, kernels, 16 << 20);
+  const { arena, matmul: product, threads } = await pathMatmul(copy, path, kernels, 16 << 20);
+  const matmul = wrap(product);
   const { sizes, batchSize, lr } = MNIST_STEP;
   const float = pathFloat(path);
   const net = new copy.fastMlp.FastMlp({ sizes, batch: batchSize, kind: float, arena, matmul });

@@ -28,6 +28,7 @@ import {
 import { PEAK_ONE, peakAll, peakRows } from "../lib/simd-peak";
 import { ROOT } from "../lib/target";
 import { compileKernels } from "../lib/wasm-kernels";
+import { measureThreads, type ThreadFigures, threadsMarkdown } from "./measure-threads";
 import { CONFIG, round } from "./plots";
 import { generatedBy, markdownTable } from "./report";
 
@@ -54,30 +55,32 @@ export interface SpeedMeasurement {
   rows: SpeedRow[];
   /** The peak rows' medians as GFLOP/s: one core, and `threads` cores at once. */
   peak: { oneThread: number; allThreads: number; threads: number };
+  /** What sharing costs and gains (measure-threads.ts), measured after the rows. */
+  threads: ThreadFigures;
 }
 
-/** A copy of the target's course code of its own, compiled under `.course/measure-build/speed/<name>/`. */
-function loaderOf(targetFolder: string) {
-  return (name: string) => {
-    const built = compileTarget(targetFolder, path.join(ROOT, ".course", "measure-build", "speed", name));
-    return (module: string) => import(pathToFileURL(path.join(built, `${module}.mjs`)).href);
-  };
+/**
+ * A copy of the target's course code of its own, compiled under `.course/measure-build/speed/<name>/`: its folder, and
+ * an import of its modules.
+ */
+export function copyOf(targetFolder: string, name: string) {
+  const dir = compileTarget(targetFolder, path.join(ROOT, ".course", "measure-build", "speed", name));
+  return { dir, load: (module: string) => import(pathToFileURL(path.join(dir, `${module}.mjs`)).href) };
 }
 
 /** Times lesson 14's engine, every path of the lesson and the peak side by side; closes the rows' threads. */
 export async function measureSpeed(targetFolder: string, warmup = 3, rounds = 9): Promise<SpeedMeasurement> {
   const before = os.loadavg()[0];
   const kernels = await compileKernels();
-  const threads = os.availableParallelism();
-  const loader = loaderOf(targetFolder);
-  const load = loader("engine");
+  const cores = os.availableParallelism();
+  const { load } = copyOf(targetFolder, "engine");
   const mnist = (await load("mnist")) as typeof MnistModule;
   const batches = stepBatches(mnist, mnist.splitDigits(loadMnist()).train);
   const start = startWeights((await load("random")) as typeof RandomModule);
   const rows = [
     engineRow(await courseCopy(load), batches, start),
-    ...(await pathRows((name) => courseCopy(loader(name)), kernels, batches, start)),
-    ...peakRows(kernels, threads),
+    ...(await pathRows((name) => courseCopy(copyOf(targetFolder, name).load), kernels, batches, start)),
+    ...peakRows(kernels, cores),
   ];
   try {
     const timed = await timeRounds(rows, { warmup, rounds });
@@ -97,7 +100,8 @@ export async function measureSpeed(targetFolder: string, warmup = 3, rounds = 9)
         minMicros: round(Math.min(...micros)),
         maxMicros: round(Math.max(...micros)),
       })),
-      peak: { oneThread: round(gflopsOf(PEAK_ONE)), allThreads: round(gflopsOf(peakAll(threads))), threads },
+      peak: { oneThread: round(gflopsOf(PEAK_ONE)), allThreads: round(gflopsOf(peakAll(cores))), threads: cores },
+      threads: await measureThreads((name) => courseCopy(copyOf(targetFolder, name).load), kernels, batches, start),
     };
   } finally {
     await Promise.all(rows.map((row) => row.close?.()));
@@ -223,6 +227,13 @@ export function speedMarkdown(m: SpeedMeasurement, codeFolder: string, figurePre
       ? ` The load stayed above ${m.peak.threads} throughout: other programs held the cores, so the peak of all cores ` +
         "(which needs every core at once) and the two-thread paths are below what this machine does when it is idle."
       : "";
+  const [simd, simdThreads] = ["SIMD f32x4", "SIMD f32x4, 2 threads"].map((name) =>
+    m.rows.find((r) => r.name === name),
+  );
+  const threadsParagraph =
+    simd && simdThreads
+      ? ["", threadsMarkdown(m.threads, { one: simd.medianMicros, two: simdThreads.medianMicros })]
+      : [];
   return [
     generatedBy("npm run measure -- --lesson 18", codeFolder),
     "",
@@ -241,6 +252,7 @@ export function speedMarkdown(m: SpeedMeasurement, codeFolder: string, figurePre
       `doing a step's worth of operations, timed in the same rounds as the paths: ${m.peak.oneThread.toFixed(1)} GFLOP/s on one core, ` +
       `${m.peak.allThreads.toFixed(1)} on ${m.peak.threads} at once. The fastest path, ${fastest.name}, reaches ` +
       `${gflops(m, fastest.medianMicros).toFixed(1)} GFLOP/s, ${share.toFixed(0)} % of the ${m.peak.threads} cores' peak.${busy}`,
+    ...threadsParagraph,
     "",
     `![Microseconds per example of every path of the MNIST step, from lesson 14's engine to SIMD on two threads](${figurePrefix}speed.svg)`,
     "",

@@ -1,0 +1,137 @@
+/**
+ * Why two threads do or do not pay on the MNIST step, for lesson 18's measured section: three figures taken apart from
+ * the step's rows (measure-speed.ts), each the median of 15 batches after 2 untimed ones.
+ *   - the round trip: a tiny product (8 × 8 by 8 × 8) shared with a worker, which is nearly all handing the job over
+ *     and waiting for DONE, with threads that sleep at once, that spin for THREAD_DEFAULTS.spinMs first (as a wake-up
+ *     costs), and that spin for 1 ms (long enough to bridge the step's gap between its two large products);
+ *   - the step's first product (64 × 784 by 784 × 128) by the SIMD kernel on one thread and on two, batch after batch
+ *     in turn: what sharing gains on the largest product of the step;
+ *   - the share of the SIMD step (one thread) spent in its matrix products, the only part the threads share: by
+ *     Amdahl's law, two threads can make the step at most 1 / (1 − share / 2) times faster.
+ */
+import type { Batch, CourseCopy } from "../lib/mnist-step";
+import { fastRow, median } from "../lib/mnist-step";
+import { round } from "./plots";
+
+export interface ThreadFigures {
+  /** Microseconds per tiny product shared with a worker, for each time the threads spin before they sleep. */
+  roundTrip: { spinMs: number; micros: number }[];
+  /** How long MatmulThreads spins by default, in milliseconds. */
+  defaultSpinMs: number;
+  /** Microseconds of the step's first product by the SIMD kernel on one thread, and on two. */
+  firstProduct: { oneThread: number; twoThreads: number };
+  /** The share of the SIMD step on one thread spent in its matrix products. */
+  productShare: number;
+}
+
+const BATCHES = 15;
+const WARMUP = 2;
+
+/** The median over BATCHES batches (after WARMUP untimed ones) of what each of `runs` gives, run in turn each batch. */
+function medians(runs: (() => number)[]): number[] {
+  const measured: number[][] = runs.map(() => []);
+  for (let batch = 0; batch < WARMUP + BATCHES; batch++) {
+    runs.forEach((run, i) => {
+      const x = run();
+      if (batch >= WARMUP) measured[i].push(x);
+    });
+  }
+  return measured.map((xs) => round(median(xs)));
+}
+
+/** Microseconds per call of `body`, over `times` calls. */
+function microsPer(times: number, body: () => void): number {
+  const started = performance.now();
+  for (let n = 0; n < times; n++) body();
+  return ((performance.now() - started) * 1000) / times;
+}
+
+async function roundTrips(copy: CourseCopy): Promise<Pick<ThreadFigures, "roundTrip" | "defaultSpinMs">> {
+  const arena = copy.arena.Arena.shared(1 << 12);
+  const [a, b, c] = [arena.floats("float64", 64), arena.floats("float64", 64), arena.floats("float64", 64)];
+  const start = (spinMs: number) =>
+    copy.threads.MatmulThreads.start(arena, { kind: "loops", name: "matmulBlocked" }, 2, { shareFrom: 0, spinMs });
+  const defaultSpinMs = copy.threads.THREAD_DEFAULTS.spinMs;
+  const spins = [0, defaultSpinMs, 1];
+  const pools = await Promise.all(spins.map(start));
+  try {
+    const micros = medians(pools.map((pool) => () => microsPer(200, () => pool.matmul(a, b, c, 8, 8, 8))));
+    return { roundTrip: spins.map((spinMs, i) => ({ spinMs, micros: micros[i] })), defaultSpinMs };
+  } finally {
+    await Promise.all(pools.map((pool) => pool.close()));
+  }
+}
+
+async function firstProduct(copy: CourseCopy, kernels: WebAssembly.Module): Promise<ThreadFigures["firstProduct"]> {
+  const [rows, inner, cols] = [64, 784, 128];
+  const memory = copy.simd.simdMemory(2 << 20);
+  const arena = copy.arena.Arena.of(memory);
+  const a = arena.floats("float32", rows * inner);
+  const b = arena.floats("float32", inner * cols);
+  const c = arena.floats("float32", rows * cols);
+  a.fill(0.5);
+  b.fill(0.25);
+  const one = new copy.simd.SimdMatmul(kernels, memory).matmul;
+  const pool = await copy.threads.MatmulThreads.start(arena, { kind: "simd", module: kernels, memory }, 2);
+  try {
+    const [oneThread, twoThreads] = medians(
+      [one, pool.matmul].map((matmul) => () => microsPer(20, () => matmul(a, b, c, rows, inner, cols))),
+    );
+    return { oneThread, twoThreads };
+  } finally {
+    await pool.close();
+  }
+}
+
+async function productShare(copy: CourseCopy, kernels: WebAssembly.Module, batches: Batch[], start: number[][]) {
+  let inProducts = 0;
+  const row = await fastRow(copy, { kind: "simd", threads: 1 }, kernels, batches, start, (matmul) => (...args) => {
+    const started = performance.now();
+    matmul(...args);
+    inProducts += performance.now() - started;
+  });
+  const [share] = medians([
+    () => {
+      inProducts = 0;
+      const started = performance.now();
+      row.epoch();
+      return inProducts / (performance.now() - started);
+    },
+  ]);
+  return share;
+}
+
+/** The three figures, each on a compiled copy of the target that `copy(name)` makes. */
+export async function measureThreads(
+  copy: (name: string) => Promise<CourseCopy>,
+  kernels: WebAssembly.Module,
+  batches: Batch[],
+  start: number[][],
+): Promise<ThreadFigures> {
+  return {
+    ...(await roundTrips(await copy("round-trip"))),
+    firstProduct: await firstProduct(await copy("first-product"), kernels),
+    productShare: await productShare(await copy("product-share"), kernels, batches, start),
+  };
+}
+
+/** The paragraph of lesson 18's section on two threads, from the figures and the SIMD rows' medians. */
+export function threadsMarkdown(t: ThreadFigures, simd: { one: number; two: number }): string {
+  const { roundTrip, defaultSpinMs: defaultSpin, firstProduct, productShare } = t;
+  const tripMicros = (spinMs: number) => roundTrip.find((trip) => trip.spinMs === spinMs)?.micros.toFixed(1) ?? "?";
+  const times = (slow: number, fast: number) => `${(slow / fast).toFixed(2)} times`;
+  return (
+    "**Two threads** share the matrix products and nothing else. Sharing costs a round trip: a tiny product handed " +
+    `to a worker takes ${tripMicros(0)} µs when the threads sleep as soon as they wait, ${tripMicros(defaultSpin)} ` +
+    `µs when they first spin for ${1000 * defaultSpin} µs, checking again and again (\`MatmulThreads\`'s default), ` +
+    `and ${tripMicros(1)} µs when they spin for 1 ms: a spinning thread holds a core, and when more threads want to ` +
+    "run than there are cores, the one it waits for may be the one it keeps off. " +
+    `On the step's first product alone (64 × 784 by 784 × 128, the SIMD kernel) two threads take ` +
+    `${firstProduct.twoThreads.toFixed(0)} µs where one takes ${firstProduct.oneThread.toFixed(0)}: ` +
+    `${times(firstProduct.oneThread, firstProduct.twoThreads)} the speed. But the SIMD step spends only ` +
+    `${(100 * productShare).toFixed(0)} % of its time in its products; the rest (transposes, tanh, softmax, the ` +
+    "update) runs on one thread, so even products shared perfectly could make the step at most " +
+    `${times(1, 1 - productShare / 2)} faster (Amdahl's law). Measured, the step on two threads runs at ` +
+    `${times(simd.one, simd.two)} the speed of one (${simd.two.toFixed(1)} µs per example against ${simd.one.toFixed(1)}).`
+  );
+}
