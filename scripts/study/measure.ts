@@ -5,26 +5,31 @@
  *     loss after every update for four ways through the data (results/oscillation.svg);
  *   - lesson 13: the optimizers' race to 95 % test accuracy (results/race.svg);
  *   - lesson 18: the MNIST step on every path of the lesson, and the machine's SIMD peak (results/speed.json,
- *     speed.svg, roofline.svg).
+ *     speed.svg, roofline.svg); with --training, lesson 17's recipe trained on lesson 14's engine and on the SIMD
+ *     paths (results/training.json; several minutes, so only when asked, and never in CI).
  * With the reference code it writes them into the lessons' results/ folders and their READMEs' generated sections.
  *
  *   npm run measure                          the reference code (solutions/): writes the lessons' results
  *   npm run measure -- --check               regenerates in memory; fails if the committed results differ
  *   npm run measure -- --target src          your own code: writes to .course/measure/src/ instead
  *   npm run measure -- --lesson 12           one lesson only (11, 12, 13 or 18)
+ *   npm run measure -- --lesson 18 --training   lesson 18 and its training comparison (with --check: trains again and
+ *                                               compares the accuracies with training.json)
  *   npm run measure -- --workers 1           fewer worker threads (default: one per core)
  *
  * On a learner's code, a lesson whose code is not done yet is skipped, saying why, and the others still run.
  * Everything is deterministic except lesson 12's and lesson 18's times (and lesson 12's memory), which belong to the
  * machine and the moment. So --check recounts lesson 12's graph sizes and compares them with the committed cost.json,
- * checks that lesson 18's speed.json names the lesson's paths and work, then that the committed figures and sections
- * are what those files give; only a run without --check measures the time again.
+ * checks that lesson 18's speed.json names the lesson's paths and work and its training.json the runs it trains, then
+ * that the committed figures and sections are what those files give; only a run without --check measures the time
+ * again.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as Analysis from "../../solutions/analysis";
 import type * as Comparisons from "../../solutions/comparisons";
+import type * as Digits from "../../solutions/digits";
 import type * as Engine from "../../solutions/engine";
 import type * as Loss from "../../solutions/loss";
 import { compileTarget } from "../lib/compile-target";
@@ -37,6 +42,13 @@ import { costMarkdown, oscillationMarkdown, raceMarkdown } from "./measure-repor
 import { runComparisons, type Wanted } from "./measure-runs";
 import { measureSpeed, rooflineSpec, type SpeedMeasurement, speedMarkdown, speedSpec } from "./measure-speed";
 import {
+  accuracies,
+  measureTraining,
+  type TrainingMeasurement,
+  trainingMarkdown,
+  trainingProblems,
+} from "./measure-training";
+import {
   parseStudyArgs,
   reportCheck,
   runStudyParts,
@@ -46,6 +58,7 @@ import {
   writeFiles,
 } from "./outputs";
 import { renderSvg } from "./plots";
+import { resultsJson } from "./report";
 
 const LESSONS: Record<string, string> = {
   "11": "lesson-11-cross-entropy",
@@ -53,7 +66,9 @@ const LESSONS: Record<string, string> = {
   "13": "lesson-13-optimizers",
   "18": "lesson-18-speed",
 };
-const { check, targetName, isReference, lessons, workers } = parseStudyArgs("measure", Object.keys(LESSONS));
+const { check, targetName, isReference, lessons, workers, flags } = parseStudyArgs("measure", Object.keys(LESSONS), {
+  training: "18",
+});
 
 /** Lesson 11: both losses and their gradients, computed with the target's engine, for z from -8 to 8. */
 function logitPoints(engine: typeof Engine, loss: typeof Loss): LogitPoint[] {
@@ -106,6 +121,41 @@ async function speedOf(targetFolder: string, speedFile: string, problems: string
     );
   }
   return committed;
+}
+
+/**
+ * Lesson 18's training comparison. With --training: trained now, and for --check compared with the committed one, whose
+ * losses and accuracies must be the same. Without it: the committed one, after checking that it names the runs the
+ * lesson trains (none for another target than the reference, which has nothing committed).
+ */
+async function trainingOf(
+  targetFolder: string,
+  file: string,
+  recipeEpochs: number,
+  problems: string[],
+): Promise<TrainingMeasurement | undefined> {
+  const committed = () => JSON.parse(readFileSync(file, "utf8")) as TrainingMeasurement;
+  if (flags.has("training")) {
+    console.log("Training lesson 17's recipe on lesson 14's engine and on lesson 18's SIMD paths (a few minutes) ...");
+    const fresh = await measureTraining(targetFolder);
+    if (!check) return fresh;
+    if (accuracies(committed()) !== accuracies(fresh)) {
+      problems.push(
+        `${path.relative(ROOT, file)} records other losses or accuracies than the code gives now: ` +
+          "run npm run measure -- --lesson 18 --training to train again.",
+      );
+    }
+    return committed();
+  }
+  if (!isReference) {
+    console.log("Lesson 17's training on the fast paths is left out: add --training to run it (a few minutes).");
+    return undefined;
+  }
+  const recorded = committed();
+  for (const problem of trainingProblems(recorded, recipeEpochs)) {
+    problems.push(`${path.relative(ROOT, file)} ${problem}: run npm run measure -- --lesson 18 --training.`);
+  }
+  return recorded;
 }
 
 /** Each asked lesson's part: its output files, by path, computed without writing anything. */
@@ -207,7 +257,16 @@ function parts(targetFolder: string, problems: string[]): StudyPart[] {
         files.set(speedFile, `${JSON.stringify(speed, null, 2)}\n`);
         files.set(path.join(outDir("18"), "speed.svg"), await renderSvg(speedSpec(speed)));
         files.set(path.join(outDir("18"), "roofline.svg"), await renderSvg(rooflineSpec(speed)));
-        addSections(files, "18", new Map([["speed", speedMarkdown(speed, codeFolder, figures)]]));
+
+        const named = new Map([["speed", speedMarkdown(speed, codeFolder, figures)]]);
+        const trainingFile = path.join(outDir("18"), "training.json");
+        const { MNIST_RECIPE } = await load<typeof Digits>("digits");
+        const training = await trainingOf(targetFolder, trainingFile, MNIST_RECIPE.epochs, problems);
+        if (training) {
+          files.set(trainingFile, resultsJson(training));
+          named.set("training", trainingMarkdown(training, codeFolder));
+        }
+        addSections(files, "18", named);
       },
     },
   ];

@@ -21,18 +21,30 @@ export interface StudyArgs {
   lessons: string[];
   /** Worker threads, when given. */
   workers?: number;
+  /** The lesson flags given (see `parseStudyArgs`). */
+  flags: Set<string>;
 }
 
-/** Reads `--check`, `--target`, `--lesson` (one of `lessons`) and `--workers`; exits with the usage on a mistake. */
-export function parseStudyArgs(command: string, lessons: string[]): StudyArgs {
+/**
+ * Reads `--check`, `--target`, `--lesson` (one of `lessons`), `--workers`, and the command's own flags: `lessonFlags`
+ * maps each (`training`) to the lesson it belongs to, which must then be among the lessons asked for. Exits with the
+ * usage on a mistake.
+ */
+export function parseStudyArgs(
+  command: string,
+  lessons: string[],
+  lessonFlags: Record<string, string> = {},
+): StudyArgs {
   const usage = (message: string): never => {
+    const flags = Object.keys(lessonFlags).map((flag) => ` [--${flag}]`);
     console.error(
       `${message}\nusage: npm run ${command} -- [--check] [--lesson ${lessons.join("|")}] ` +
-        "[--target src|solutions|<folder>] [--workers N]",
+        `[--target src|solutions|<folder>] [--workers N]${flags.join("")}`,
     );
     process.exit(2);
   };
-  let values: { check?: boolean; target?: string; lesson?: string; workers?: string };
+  let values: { check?: boolean; target?: string; lesson?: string; workers?: string } & Record<string, unknown>;
+  const flagOptions = Object.fromEntries(Object.keys(lessonFlags).map((flag) => [flag, { type: "boolean" } as const]));
   try {
     ({ values } = parseArgs({
       options: {
@@ -40,6 +52,7 @@ export function parseStudyArgs(command: string, lessons: string[]): StudyArgs {
         target: { type: "string", default: "solutions" },
         lesson: { type: "string" },
         workers: { type: "string" },
+        ...flagOptions,
       },
     }));
   } catch (error) {
@@ -56,7 +69,13 @@ export function parseStudyArgs(command: string, lessons: string[]): StudyArgs {
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
     usage(`--workers must be a whole number of at least 1, got ${values.workers}.`);
   }
-  return { check: values.check ?? false, targetName, isReference, lessons: asked ? [asked] : lessons, workers };
+  const flags = new Set(Object.keys(lessonFlags).filter((flag) => values[flag] === true));
+  for (const flag of flags) {
+    if (asked !== undefined && asked !== lessonFlags[flag]) {
+      usage(`--${flag} belongs to lesson ${lessonFlags[flag]}: give it with --lesson ${lessonFlags[flag]}.`);
+    }
+  }
+  return { check: values.check ?? false, targetName, isReference, lessons: asked ? [asked] : lessons, workers, flags };
 }
 
 /**
