@@ -30,6 +30,11 @@ export interface RowRange {
 /** How many rows of C `matmulBlocked` computes together. */
 export const BLOCK_ROWS = 4;
 
+// Mutation testing (maintainers): a loop's `++` turned into `--` here never ends, its index running away from a bound
+// it never reaches (reads past a typed array give undefined, never an error), so Stryker could only stop it at its
+// timeout, 20 s each, and learn nothing. The loops of splitRows, after `restore`, end either way and stay mutated.
+// Stryker disable UpdateOperator: an endless loop, never a wrong result (see above)
+
 /** C = A · B in the order i, j, k: C[i][j] is the dot product of row i of A and column j of B. */
 export function matmulIJK(
   a: FloatArray,
@@ -91,6 +96,7 @@ export function matmulBlocked(
   // BEGIN lesson-18
   c.fill(0);
   let i = 0;
+  // Stryker disable next-line EqualityOperator,AssignmentOperator: same numbers (rows left to matmulIKJ) or endless
   for (; i + BLOCK_ROWS <= rows; i += BLOCK_ROWS) {
     const c0 = i * cols;
     const c1 = c0 + cols;
@@ -137,6 +143,8 @@ export function relativeError(approx: ArrayLike<number>, exact: ArrayLike<number
   // END lesson-18
 }
 
+// Stryker restore UpdateOperator
+
 /**
  * `rows` rows shared between `parts` threads: consecutive ranges, in order, covering every row once, as equal as
  * they can be. Every range but the last starts and ends at a multiple of `align` (a kernel that computes
@@ -150,6 +158,7 @@ export function splitRows(rows: number, parts: number, align = 1): RowRange[] {
   const ranges: RowRange[] = [];
   let start = 0;
   // Part by part while rows are left: the last part takes every block left, so there are at most `parts` of them.
+  // Stryker disable next-line BlockStatement: an empty body never moves start, so the loop never ends
   for (let p = 0; start < rows; p++) {
     // The blocks left, shared between the parts left: the first ones take one more when they do not divide.
     const take = Math.ceil((blocks - start / align) / (parts - p));
