@@ -40,6 +40,11 @@ export interface SpeedRow {
   medianMicros: number;
   minMicros: number;
   maxMicros: number;
+  /**
+   * Processor time per example, every thread of the process, the mean of the rounds: on a busy machine the clock
+   * also counts the time other programs held the cores, this does not (but it adds up both threads of a row).
+   */
+  cpuMicros: number;
 }
 
 export interface SpeedMeasurement {
@@ -93,12 +98,13 @@ export async function measureSpeed(targetFolder: string, warmup = 3, rounds = 9)
       batch: MNIST_STEP.batchSize,
       warmup,
       rounds,
-      rows: timed.map(({ row, micros }) => ({
+      rows: timed.map(({ row, micros, cpuMicros }) => ({
         name: row.name,
         step: row.step ?? 0,
         medianMicros: round(median(micros)),
         minMicros: round(Math.min(...micros)),
         maxMicros: round(Math.max(...micros)),
+        cpuMicros: round(cpuMicros),
       })),
       peak: { oneThread: round(gflopsOf(PEAK_ONE)), allThreads: round(gflopsOf(peakAll(cores))), threads: cores },
       threads: await measureThreads((name) => courseCopy(copyOf(targetFolder, name).load), kernels, batches, start),
@@ -217,6 +223,7 @@ export function speedMarkdown(m: SpeedMeasurement, codeFolder: string, figurePre
     r.name,
     r.medianMicros.toFixed(1),
     `${r.minMicros.toFixed(1)} – ${r.maxMicros.toFixed(1)}`,
+    r.cpuMicros.toFixed(1),
     engine ? `${(engine.medianMicros / r.medianMicros).toFixed(1)}×` : "",
     gflops(m, r.medianMicros).toFixed(2),
     `${((100 * gflops(m, r.medianMicros)) / m.peak.allThreads).toFixed(1)} %`,
@@ -241,10 +248,21 @@ export function speedMarkdown(m: SpeedMeasurement, codeFolder: string, figurePre
       `a load above its ${m.peak.threads} cores means other programs wanted them too). Every path did the same ` +
       `step, ${m.flopsPerExample.toLocaleString("en-US")} floating-point operations per example, round after ` +
       `round side by side in one process; each figure is the median of ${m.rounds} rounds, with the fastest and ` +
-      "slowest round beside it. The times will differ on your machine; the ratios are what to look at.",
+      "slowest round beside it, then the processor time per example of every thread of the process, which does not " +
+      "count the time other programs held the cores. The times will differ on your machine; the ratios are what to " +
+      "look at.",
     "",
     markdownTable(
-      ["step", "path", "µs per example", "fastest – slowest", "faster than lesson 14", "GFLOP/s", "of the peak"],
+      [
+        "step",
+        "path",
+        "µs per example",
+        "fastest – slowest",
+        "CPU µs (all threads)",
+        "faster than lesson 14",
+        "GFLOP/s",
+        "of the peak",
+      ],
       rows,
     ),
     "",

@@ -132,6 +132,10 @@ export function threadsMarkdown(t: ThreadFigures, simd: { one: number; two: numb
     `${(100 * productShare).toFixed(0)} % of its time in its products; the rest (transposes, tanh, softmax, the ` +
     "update) runs on one thread, so even products shared perfectly could make the step at most " +
     `${times(1, 1 - productShare / 2)} faster (Amdahl's law). Measured, the step on two threads runs at ` +
-    `${times(simd.one, simd.two)} the speed of one (${simd.two.toFixed(1)} µs per example against ${simd.one.toFixed(1)}).`
+    `${times(simd.one, simd.two)} the speed of one (${simd.two.toFixed(1)} µs per example against ${simd.one.toFixed(1)}).` +
+    (simd.one / simd.two > 1 / (1 - productShare / 2)
+      ? " That is more than the bound: on a machine shared with other programs, the system shares the cores between " +
+        "threads, not programs, so a program with two threads also gets more of the machine, taken from the others."
+      : "")
   );
 }
