@@ -21,8 +21,7 @@
  *     each job a worker keeps checking its state for a while (`spinMs`) before it goes to sleep, and the calling
  *     thread checks for DONE the same way. A job that comes soon starts at once; OpenMP's threads do the same. But
  *     a thread that spins holds a core, and when more threads want to run than there are cores (a busy machine),
- *     the thread it waits for may be the one it keeps off the core: so it spins only about as long as a wake-up
- *     costs, and at worst waits twice as long as it had to.
+ *     the thread it waits for may be the one it keeps off the core. Lesson 18 measures both ways.
  *   - a small product is over before a worker could help: one of fewer than `shareFrom` multiply-adds is computed
  *     by the calling thread alone.
  *
@@ -52,11 +51,11 @@ export interface ThreadOptions {
 /**
  * The defaults, measured on the MNIST step: one worker's wake-up costs about as much as 0.5 million multiply-adds of
  * the SIMD kernel, so the two large products of a step (6.4 million each) are shared and the three small ones
- * (82,000 each) are not; and a round trip to a sleeping worker takes about 20 µs, so the threads spin for 20 µs.
- * (Spinning for 1 ms, long enough to bridge the gap between the two large products, made a tiny shared product take
- * 2.7 ms on a busy machine, and the MNIST step 4 times slower: lesson 18's measurements show it.)
+ * (82,000 each) are not; and the threads sleep as soon as they wait, which was the fastest way on the course's busy
+ * 2-core machine: spinning 20 µs first made a tiny shared product slower, spinning 1 ms (long enough to bridge the gap
+ * between the two large products) made it take milliseconds and the MNIST step 4 times slower.
  */
-export const THREAD_DEFAULTS: Required<ThreadOptions> = { shareFrom: 1_000_000, spinMs: 0.02 };
+export const THREAD_DEFAULTS: Required<ThreadOptions> = { shareFrom: 1_000_000, spinMs: 0 };
 
 interface Helper {
   worker: Worker;

@@ -22,6 +22,14 @@ const EPOCH_ROUNDS = Math.round((MNIST_STEP.batches * STEP_FLOPS) / FLOPS_PER_RO
 export const PEAK_ONE = "the peak, one core";
 export const peakAll = (threads: number) => `the peak, ${threads} cores`;
 
+/**
+ * The peak of all the cores that a path is judged against: the one measured on every core at once or, when other
+ * programs kept that below `cores` times one core's (a busy machine), `cores` times one core's, what free cores give.
+ */
+export function coresPeak(peak: { oneThread: number; allThreads: number; threads: number }): number {
+  return Math.max(peak.allThreads, peak.threads * peak.oneThread);
+}
+
 interface PeakExports {
   peak(rounds: number, a: number, b: number, c: number): void;
 }

@@ -27,6 +27,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
 import { loadMnist } from "../lib/mnist";
+import { coresPeak } from "../lib/simd-peak";
 import { stubbedLesson } from "../lib/stub-message";
 import { ROOT, resolveTarget } from "../lib/target";
 import { COURSE_V8_FLAGS, useCourseV8Flags } from "../lib/v8-flags";
@@ -430,7 +431,7 @@ function printMnistStep(report: MnistStepReport): void {
         us(r.cpuMicros),
         r.gflops.toFixed(2),
         wasm ? `${(wasm.medianMicros / r.medianMicros).toFixed(2)}×` : "",
-        peak ? `${((100 * r.gflops) / peak.allThreads).toFixed(1)} %` : "",
+        peak ? `${((100 * r.gflops) / coresPeak(peak)).toFixed(1)} %` : "",
         Number.isNaN(r.maxWeightDifference) ? "" : r.maxWeightDifference.toExponential(1),
       ]),
     ]),
@@ -443,6 +444,9 @@ function printMnistStep(report: MnistStepReport): void {
       `SIMD peak: ${peak.oneThread.toFixed(1)} GFLOP/s on one core, ${peak.allThreads.toFixed(1)} on ${peak.threads} at once` +
         (Math.min(...report.load) > peak.threads
           ? ` (the load stayed above ${peak.threads}: other programs held the cores, so the peak of all cores is not what this machine does idle)`
+          : "") +
+        (coresPeak(peak) > peak.allThreads
+          ? `; the paths are put against ${peak.threads} times one core's, ${coresPeak(peak).toFixed(1)} GFLOP/s`
           : ""),
     );
   }

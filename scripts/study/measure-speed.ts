@@ -25,7 +25,7 @@ import {
   stepBatches,
   timeRounds,
 } from "../lib/mnist-step";
-import { PEAK_ONE, peakAll, peakRows } from "../lib/simd-peak";
+import { coresPeak, PEAK_ONE, peakAll, peakRows } from "../lib/simd-peak";
 import { ROOT } from "../lib/target";
 import { compileKernels } from "../lib/wasm-kernels";
 import { measureThreads, type ThreadFigures, threadsMarkdown } from "./measure-threads";
@@ -226,9 +226,14 @@ export function speedMarkdown(m: SpeedMeasurement, codeFolder: string, figurePre
     r.cpuMicros.toFixed(1),
     engine ? `${(engine.medianMicros / r.medianMicros).toFixed(1)}×` : "",
     gflops(m, r.medianMicros).toFixed(2),
-    `${((100 * gflops(m, r.medianMicros)) / m.peak.allThreads).toFixed(1)} %`,
+    `${((100 * gflops(m, r.medianMicros)) / coresPeak(m.peak)).toFixed(1)} %`,
   ]);
-  const share = (100 * gflops(m, fastest.medianMicros)) / m.peak.allThreads;
+  const share = (100 * gflops(m, fastest.medianMicros)) / coresPeak(m.peak);
+  const roof =
+    coresPeak(m.peak) > m.peak.allThreads
+      ? ` (of ${m.peak.threads} times one core's, ${coresPeak(m.peak).toFixed(1)} GFLOP/s: what ${m.peak.threads} free ` +
+        "cores give, more than the cores gave at once here)"
+      : "";
   const busy =
     Math.min(...m.load) > m.peak.threads
       ? ` The load stayed above ${m.peak.threads} throughout: other programs held the cores, so the peak of all cores ` +
@@ -269,7 +274,8 @@ export function speedMarkdown(m: SpeedMeasurement, codeFolder: string, figurePre
     `**The peak** (the last two rows): \`kernels.wat\`'s \`peak\`, the kernel on a block that stays in the L1 cache, ` +
       `doing a step's worth of operations, timed in the same rounds as the paths: ${m.peak.oneThread.toFixed(1)} GFLOP/s on one core, ` +
       `${m.peak.allThreads.toFixed(1)} on ${m.peak.threads} at once. The fastest path, ${fastest.name}, reaches ` +
-      `${gflops(m, fastest.medianMicros).toFixed(1)} GFLOP/s, ${share.toFixed(0)} % of the ${m.peak.threads} cores' peak.${busy}`,
+      `${gflops(m, fastest.medianMicros).toFixed(1)} GFLOP/s, ${share.toFixed(0)} % of the ${m.peak.threads} cores' ` +
+      `peak${roof}.${busy}`,
     ...threadsParagraph,
     "",
     `![Microseconds per example of every path of the MNIST step, from lesson 14's engine to SIMD on two threads](${figurePrefix}speed.svg)`,

@@ -2,8 +2,8 @@
  * Why two threads do or do not pay on the MNIST step, for lesson 18's measured section: three figures taken apart from
  * the step's rows (measure-speed.ts), each the median of 15 batches after 2 untimed ones.
  *   - the round trip: a tiny product (8 × 8 by 8 × 8) shared with a worker, which is nearly all handing the job over
- *     and waiting for DONE, with threads that sleep at once, that spin for THREAD_DEFAULTS.spinMs first (as a wake-up
- *     costs), and that spin for 1 ms (long enough to bridge the step's gap between its two large products);
+ *     and waiting for DONE, with threads that sleep at once, that spin for 20 µs first (about what a wake-up costs),
+ *     and that spin for 1 ms (long enough to bridge the step's gap between its two large products);
  *   - the step's first product (64 × 784 by 784 × 128) by the SIMD kernel on one thread and on two, batch after batch
  *     in turn: what sharing gains on the largest product of the step;
  *   - the share of the SIMD step (one thread) spent in its matrix products, the only part the threads share: by
@@ -52,7 +52,7 @@ async function roundTrips(copy: CourseCopy): Promise<Pick<ThreadFigures, "roundT
   const start = (spinMs: number) =>
     copy.threads.MatmulThreads.start(arena, { kind: "loops", name: "matmulBlocked" }, 2, { shareFrom: 0, spinMs });
   const defaultSpinMs = copy.threads.THREAD_DEFAULTS.spinMs;
-  const spins = [0, defaultSpinMs, 1];
+  const spins = [0, 0.02, 1];
   const pools = await Promise.all(spins.map(start));
   try {
     const micros = medians(pools.map((pool) => () => microsPer(200, () => pool.matmul(a, b, c, 8, 8, 8))));
@@ -118,14 +118,16 @@ export async function measureThreads(
 /** The paragraph of lesson 18's section on two threads, from the figures and the SIMD rows' medians. */
 export function threadsMarkdown(t: ThreadFigures, simd: { one: number; two: number }): string {
   const { roundTrip, defaultSpinMs: defaultSpin, firstProduct, productShare } = t;
-  const tripMicros = (spinMs: number) => roundTrip.find((trip) => trip.spinMs === spinMs)?.micros.toFixed(1) ?? "?";
+  const trip = (spinMs: number) => {
+    const micros = roundTrip.find((t) => t.spinMs === spinMs)?.micros ?? Number.NaN;
+    return `${micros.toFixed(1)} µs${spinMs === defaultSpin ? ` (\`MatmulThreads\`'s default)` : ""}`;
+  };
   const times = (slow: number, fast: number) => `${(slow / fast).toFixed(2)} times`;
   return (
     "**Two threads** share the matrix products and nothing else. Sharing costs a round trip: a tiny product handed " +
-    `to a worker takes ${tripMicros(0)} µs when the threads sleep as soon as they wait, ${tripMicros(defaultSpin)} ` +
-    `µs when they first spin for ${1000 * defaultSpin} µs, checking again and again (\`MatmulThreads\`'s default), ` +
-    `and ${tripMicros(1)} µs when they spin for 1 ms: a spinning thread holds a core, and when more threads want to ` +
-    "run than there are cores, the one it waits for may be the one it keeps off. " +
+    `to a worker takes ${trip(0)} when the threads sleep as soon as they wait, ${trip(0.02)} when they first spin ` +
+    `for 20 µs, checking again and again, and ${trip(1)} when they spin for 1 ms: a spinning thread holds a core, ` +
+    "and when more threads want to run than there are cores, the one it waits for may be the one it keeps off. " +
     `On the step's first product alone (64 × 784 by 784 × 128, the SIMD kernel) two threads take ` +
     `${firstProduct.twoThreads.toFixed(0)} µs where one takes ${firstProduct.oneThread.toFixed(0)}: ` +
     `${times(firstProduct.oneThread, firstProduct.twoThreads)} the speed. But the SIMD step spends only ` +
