@@ -118,15 +118,15 @@ export async function measureThreads(
 /** The paragraph of lesson 18's section on two threads, from the figures and the SIMD rows' medians. */
 export function threadsMarkdown(t: ThreadFigures, simd: { one: number; two: number }): string {
   const { roundTrip, defaultSpinMs: defaultSpin, firstProduct, productShare } = t;
-  const trip = (spinMs: number) => {
-    const micros = roundTrip.find((t) => t.spinMs === spinMs)?.micros ?? Number.NaN;
-    return `${micros.toFixed(1)} µs${spinMs === defaultSpin ? ` (\`MatmulThreads\`'s default)` : ""}`;
-  };
+  const trip = (spinMs: number) =>
+    `${(roundTrip.find((t) => t.spinMs === spinMs)?.micros ?? Number.NaN).toFixed(1)} µs`;
+  const byDefault = (spinMs: number) => (spinMs === defaultSpin ? " (as `MatmulThreads` does by default)" : "");
   const times = (slow: number, fast: number) => `${(slow / fast).toFixed(2)} times`;
   return (
     "**Two threads** share the matrix products and nothing else. Sharing costs a round trip: a tiny product handed " +
-    `to a worker takes ${trip(0)} when the threads sleep as soon as they wait, ${trip(0.02)} when they first spin ` +
-    `for 20 µs, checking again and again, and ${trip(1)} when they spin for 1 ms: a spinning thread holds a core, ` +
+    `to a worker takes ${trip(0)} when the threads sleep as soon as they wait${byDefault(0)}, ${trip(0.02)} when ` +
+    `they first spin for 20 µs, checking again and again${byDefault(0.02)}, and ${trip(1)} when they spin for ` +
+    `1 ms${byDefault(1)}: a spinning thread holds a core, ` +
     "and when more threads want to run than there are cores, the one it waits for may be the one it keeps off. " +
     `On the step's first product alone (64 × 784 by 784 × 128, the SIMD kernel) two threads take ` +
     `${firstProduct.twoThreads.toFixed(0)} µs where one takes ${firstProduct.oneThread.toFixed(0)}: ` +
