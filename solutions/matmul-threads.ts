@@ -52,8 +52,8 @@ export interface ThreadOptions {
  * The defaults, measured on the MNIST step: one worker's wake-up costs about as much as 0.5 million multiply-adds of
  * the SIMD kernel, so the two large products of a step (6.4 million each) are shared and the three small ones
  * (82,000 each) are not; and the threads sleep as soon as they wait, which was the fastest way on the course's busy
- * 2-core machine: spinning 20 µs first made a tiny shared product slower, spinning 1 ms (long enough to bridge the gap
- * between the two large products) made it take milliseconds and the MNIST step 4 times slower.
+ * 2-core machine: spinning 20 µs first made a tiny shared product slower, and spinning 1 ms (long enough to bridge the
+ * gap between the two large products) made it take milliseconds.
  */
 export const THREAD_DEFAULTS: Required<ThreadOptions> = { shareFrom: 1_000_000, spinMs: 0 };
 
