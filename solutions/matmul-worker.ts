@@ -73,6 +73,10 @@ export function spinWhile(control: Int32Array, index: number, value: number, ms:
   }
 }
 
+// What follows runs only in a worker thread, where `npm run coverage` cannot see (it measures the test process's own
+// thread): lesson 18's tests check it through MatmulThreads, with every loop, both kinds of numbers and a failure.
+/* v8 ignore start -- @preserve */
+
 /** The view of one matrix of a job, of the kind the main thread's arrays have. */
 function view(buffer: ArrayBufferLike, offset: number, length: number, float32: boolean): FloatArray {
   return float32 ? new Float32Array(buffer, offset, length) : new Float64Array(buffer, offset, length);
@@ -109,3 +113,4 @@ function serve({ control, slot, buffer, kernel, errors, spinMs }: WorkerSetup): 
 }
 
 if (!isMainThread && workerData?.control instanceof Int32Array) serve(workerData as WorkerSetup);
+/* v8 ignore stop -- @preserve */

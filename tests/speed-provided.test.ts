@@ -14,6 +14,7 @@ import { loopKernel } from "@course/matmul-worker";
 import { CLASSES, type Digits, PIXELS } from "@course/mnist";
 import { Random } from "@course/random";
 import { SimdMatmul, simdMemory } from "@course/simd-matmul";
+import { Tensor } from "@course/tensor";
 import { MLP } from "@course/tensor-nn";
 import { beforeAll, describe, expect, test } from "vitest";
 import { assembleWat, compileKernels, KERNELS_WAT } from "../scripts/lib/wasm-kernels";
@@ -195,6 +196,7 @@ describe("the threads' and the fast network's checks", () => {
     expect(() => net.step(2, [0])).toThrow("2 examples but 1 labels");
     expect(() => net.step(2, [0, 2])).toThrow("label 2 of example 1 is not a class from 0 to 1");
     expect(() => net.copyWeights(new MLP(4, [5, 2]))).toThrow("expected an MLP(4, [3, 2])");
+    expect(() => net.asModel().forward(new Tensor([2, 5]))).toThrow("expected a batch of 4 columns, got 5");
   });
 });
 

@@ -74,7 +74,7 @@ export function copyOf(targetFolder: string, name: string) {
 }
 
 /** Times lesson 14's engine, every path of the lesson and the peak side by side; closes the rows' threads. */
-export async function measureSpeed(targetFolder: string, warmup = 3, rounds = 9): Promise<SpeedMeasurement> {
+export async function measureSpeed(targetFolder: string, warmup = 2, rounds = 7): Promise<SpeedMeasurement> {
   const before = os.loadavg()[0];
   const kernels = await compileKernels();
   const cores = os.availableParallelism();

@@ -55,7 +55,7 @@ async function roundTrips(copy: CourseCopy): Promise<Pick<ThreadFigures, "roundT
   const spins = [0, 0.02, 1];
   const pools = await Promise.all(spins.map(start));
   try {
-    const micros = medians(pools.map((pool) => () => microsPer(200, () => pool.matmul(a, b, c, 8, 8, 8))));
+    const micros = medians(pools.map((pool) => () => microsPer(50, () => pool.matmul(a, b, c, 8, 8, 8))));
     return { roundTrip: spins.map((spinMs, i) => ({ spinMs, micros: micros[i] })), defaultSpinMs };
   } finally {
     await Promise.all(pools.map((pool) => pool.close()));
