@@ -1,0 +1,49 @@
+/**
+ * How much of what a submission controls the grader keeps for a report: its file names, its error messages,
+ * what it printed. Each part is cut at its own limit, and what was cut is counted, so a report says what it
+ * left out ("... and 19,994 more", "... (3,200 more characters)") and never grows with the submission.
+ */
+
+/** The limits, in characters or items. */
+export const LIMITS = {
+  /** One note about the submission (a list of its files, a gate finding, type errors). */
+  noteChars: 2000,
+  /** Names listed in one note; the rest are counted. */
+  listItems: 12,
+  /** Notes about one submission (each kind of note comes at most once, or once per exercise file). */
+  notes: 16,
+  /** One test's message, in the learner's feedback. */
+  messageChars: 800,
+  /** One reason a lesson lost points (a crash's output, a load error). */
+  reasonChars: 1000,
+};
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+/** `text`, cut to `limit` characters, with how many were left out. */
+export function clipText(text: string, limit: number): string {
+  return text.length > limit ? `${text.slice(0, limit)}… (${count(text.length - limit)} more characters)` : text;
+}
+
+/** "a, b, c": the first `LIMITS.listItems` of `items` (of `total` in all), then "and N more". */
+export function someOf(items: string[], total = items.length): string {
+  const shown = items.slice(0, LIMITS.listItems).join(", ");
+  return total > LIMITS.listItems ? `${shown} and ${count(total - LIMITS.listItems)} more` : shown;
+}
+
+/** The parts of a report over their limits, described for the self-test (empty when every part is bounded). */
+export function overLimits(parts: { notes: string[]; reasons: string[]; messages: string[] }): string[] {
+  // A clipped text ends in "… (N more characters)": allow for that suffix.
+  const slack = 40;
+  const problems: string[] = [];
+  if (parts.notes.length > LIMITS.notes) problems.push(`${parts.notes.length} notes, over ${LIMITS.notes}`);
+  for (const [what, texts, limit] of [
+    ["a note", parts.notes, LIMITS.noteChars],
+    ["a reason", parts.reasons, LIMITS.reasonChars],
+    ["a message", parts.messages, LIMITS.messageChars],
+  ] as const) {
+    const longest = Math.max(0, ...texts.map((t) => t.length));
+    if (longest > limit + slack) problems.push(`${what} of ${count(longest)} characters, over ${count(limit)}`);
+  }
+  return problems;
+}
