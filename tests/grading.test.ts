@@ -253,7 +253,7 @@ describe("which files run again", () => {
   });
   const queued = (file: string, at = 0): Received => ({ event: "queued", file, at });
   const passed = (file: string): Received => ({ event: "test", file, name: "t", status: "passed", message: "", at: 0 });
-  const end = (file: string, errors: string[] = []): Received => ({ event: "end", file, errors, at: 0 });
+  const end = (file: string, errors: string[] = []): Received => ({ event: "end", file, errors, printed: 0, at: 0 });
 
   test("in the shared run, a file that failed to load or never ended is run again, not given 0", () => {
     const [a, b, c] = files;

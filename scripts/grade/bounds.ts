@@ -8,6 +8,8 @@
 export const LIMITS = {
   /** One note about the submission (a list of its files, a gate finding, type errors). */
   noteChars: 2000,
+  /** One line of a note that holds the submission's text (a gate finding, a type error). */
+  lineChars: 300,
   /** Names listed in one note; the rest are counted. */
   listItems: 12,
   /** Notes about one submission (each kind of note comes at most once, or once per exercise file). */
@@ -16,13 +18,25 @@ export const LIMITS = {
   messageChars: 800,
   /** One reason a lesson lost points (a crash's output, a load error). */
   reasonChars: 1000,
+  /** What a submission's code may print before its feedback says how much it printed (all of it is dropped). */
+  printedChars: 64 * 1024,
 };
+
+/** Where quiet.setup.ts leaves, in a test file's meta, how many characters its code printed (result-reporter.ts reads it). */
+export const PRINTED_META = "coursePrintedCharacters";
 
 const count = (n: number) => n.toLocaleString("en-US");
 
 /** `text`, cut to `limit` characters, with how many were left out. */
 export function clipText(text: string, limit: number): string {
   return text.length > limit ? `${text.slice(0, limit)}… (${count(text.length - limit)} more characters)` : text;
+}
+
+/** A number of characters as a size: "600 MB", "72 KB". */
+export function size(characters: number): string {
+  return characters >= 2 ** 20
+    ? `${count(Math.round(characters / 2 ** 20))} MB`
+    : `${count(Math.round(characters / 1024))} KB`;
 }
 
 /** "a, b, c": the first `LIMITS.listItems` of `items` (of `total` in all), then "and N more". */

@@ -21,7 +21,7 @@ import cliProgress from "cli-progress";
 import { everyLesson, readManifest } from "../lib/manifest";
 import { ROOT } from "../lib/target";
 import { pool } from "../lib/vitest";
-import { removeSupport } from "./cgroup";
+import { atExit } from "./at-exit";
 import {
   buildCatalogue,
   courseLessons,
@@ -160,6 +160,7 @@ async function main(): Promise<number> {
   // The copies live outside the course tree: a learner's code never sits next to the course's files.
   removeStaleScratch();
   const scratch = mkdtempSync(path.join(os.tmpdir(), `course-grade-${process.pid}-`));
+  const releaseScratch = atExit(() => rmSync(scratch, { recursive: true, force: true }));
 
   const started = Date.now();
   let grades: Grade[] = [];
@@ -186,7 +187,7 @@ async function main(): Promise<number> {
     grades = await gradeAll(positionals, catalogue, options, out, jobs);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
-    if (sandbox?.cgroups) removeSupport(sandbox.cgroups);
+    releaseScratch();
   }
 
   writeFileSync(path.join(out, "gradebook.csv"), gradebookCsv(grades, lessonIds));

@@ -13,6 +13,7 @@ import { type Manifest, manifestProblems } from "../lib/manifest";
 import { parseRegions, regionsOf } from "../lib/regions";
 import { courseFileNames, generateStarter, SOLUTIONS, writeCourseFiles } from "../lib/starter";
 import { ROOT } from "../lib/target";
+import { clipText, LIMITS, size, someOf } from "./bounds";
 import { type Finding, gate } from "./gate";
 import { isolatedFiles } from "./isolate";
 import { type FileRun, REFUSED, runSafely } from "./runs";
@@ -195,7 +196,8 @@ function expectedTests(lessons: CatalogueLesson[]): Map<string, Set<string>> {
   return expected;
 }
 
-const describeFinding = (name: string, f: Finding) => `src/${name}:${f.line}:${f.column}: ${f.what}`;
+const describeFinding = (name: string, f: Finding) =>
+  clipText(`src/${name}:${f.line}:${f.column}: ${f.what}`, LIMITS.lineChars);
 
 /**
  * The files that may run: the submission's exercise files that pass the gate, a stub that throws in place
@@ -235,7 +237,7 @@ function runnableFiles(
   }
   if (changed.length > 0) {
     notes.push(
-      `${changed.join(", ")} ${changed.length === 1 ? "is a file" : "are files"} the course provides: graded with the course's own copy, not the submission's changed one.`,
+      `${someOf(changed)} ${changed.length === 1 ? "is a file" : "are files"} the course provides: graded with the course's own copy, not the submission's changed one.`,
     );
   }
   return { files: runnable, refused: new Set(findings.keys()) };
@@ -260,13 +262,17 @@ export async function gradeSubmission(
   } finally {
     for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   }
-  // No path of the instructor's machine reaches the learner's feedback.
-  const scrub = (text: string) => text.split(options.scratch).join("<grader's copy>").split(ROOT).join("<course>");
+  // No path of the instructor's machine reaches the learner's feedback, and no part of it grows with the submission.
+  const scrub = (text: string, limit: number) =>
+    clipText(text.split(options.scratch).join("<grader's copy>").split(ROOT).join("<course>"), limit);
   for (const lesson of lessons) {
-    lesson.reasons = lesson.reasons.map(scrub);
-    for (const test of lesson.tests) test.message = scrub(test.message);
+    lesson.reasons = lesson.reasons.map((r) => scrub(r, LIMITS.reasonChars));
+    for (const test of lesson.tests) test.message = scrub(test.message, LIMITS.messageChars);
   }
-  return totalGrade(learner, source, lessons, notes.map(scrub), Date.now() - started);
+  const kept = notes.length > LIMITS.notes ? notes.slice(0, LIMITS.notes - 1) : notes;
+  const more = notes.length - kept.length;
+  const shown = [...kept.map((n) => scrub(n, LIMITS.noteChars)), ...(more > 0 ? [`And ${more} more notes.`] : [])];
+  return totalGrade(learner, source, lessons, shown, Date.now() - started);
 }
 
 async function gradeFiles(
@@ -292,11 +298,12 @@ async function gradeFiles(
         [...submission.files.keys()].filter((n) => files.has(n)),
       );
       if (types.length > 0) {
+        const more = types.length > LIMITS.listItems ? `\n  and ${types.length - LIMITS.listItems} more` : "";
         notes.push(
           `Type errors (tsc would reject these; the tests run the code without type checking, so they cost points only where a test fails):\n${types
-            .slice(0, 10)
-            .map((s) => `  ${s}`)
-            .join("\n")}`,
+            .slice(0, LIMITS.listItems)
+            .map((s) => `  ${clipText(s, LIMITS.lineChars)}`)
+            .join("\n")}${more}`,
         );
       }
     } catch (error) {
@@ -322,6 +329,12 @@ async function gradeFiles(
     runs = await runSafely(expectedTests(catalogue), { ...context, learnerDir: plain });
   }
   let lessons = catalogue.map((l) => lessonGrade(l, runs, false));
+  const printed = [...runs.values()].reduce((sum, run) => sum + (run.printed ?? 0), 0);
+  if (printed > LIMITS.printedChars) {
+    notes.push(
+      `While its tests ran, the code printed ${size(printed)} (console.log and the like). The grader keeps none of what a run prints; printing costs no points, unless it makes the code too slow.`,
+    );
+  }
 
   if (options.isolate) {
     const reference = new Map(modules.names.map((n) => [n, readFileSync(path.join(SOLUTIONS, n), "utf8")]));

@@ -9,7 +9,11 @@
  *
  * Frozen too late for vitest's own start-up, which assigns to some built-ins, and early enough for the
  * learner's code. The one exception is the Error constructor, whose stackTraceLimit vitest writes while
- * tests run: only its stack hook is locked (a replaced `prepareStackTrace` could read other frames).
+ * tests run: every other member of Error is locked (a replaced `prepareStackTrace` could read other frames,
+ * a replaced `captureStackTrace` would be handed every failed assertion's error to rewrite), no member can be
+ * added, and stackTraceLimit stays a plain number V8 reads without running code (see docs/grading.md).
+ *
+ * `builtIns` is every object frozen here: the check of values (trust.setup.ts) trusts their methods.
  */
 const AsyncFunction = Object.getPrototypeOf(async () => {});
 const GeneratorFunction = Object.getPrototypeOf(function* () {});
@@ -70,25 +74,29 @@ const roots: unknown[] = [
   ...iterators,
 ];
 
-function lockStackHook(): void {
-  const descriptor = Object.getOwnPropertyDescriptor(Error, "prepareStackTrace");
-  if (descriptor && !descriptor.configurable) return;
-  Object.defineProperty(Error, "prepareStackTrace", {
-    value: Error.prepareStackTrace,
-    writable: false,
-    configurable: false,
-  });
+/** Locks every member of Error but stackTraceLimit (which stays writable, not configurable), and closes it. */
+function lockError(): void {
+  for (const key of Reflect.ownKeys(Error)) {
+    const descriptor = Object.getOwnPropertyDescriptor(Error, key);
+    if (!descriptor?.configurable) continue;
+    const writable = key === "stackTraceLimit";
+    Object.defineProperty(
+      Error,
+      key,
+      "value" in descriptor ? { writable, configurable: false } : { configurable: false },
+    );
+  }
+  Object.preventExtensions(Error);
 }
 
-/** Freezes each root and everything reachable from it through properties and prototypes, except `Error`. */
-function freezeAll(): void {
-  const seen = new Set<unknown>([Error]);
-  const todo = [...roots];
+/** Every object reachable from the roots through properties and prototypes (Error's own members are locked apart). */
+function reachable(): Set<object> {
+  const found = new Set<object>([Error]);
+  const todo: unknown[] = [...roots];
   while (todo.length > 0) {
     const value = todo.pop();
-    if ((typeof value !== "object" && typeof value !== "function") || value === null || seen.has(value)) continue;
-    seen.add(value);
-    Object.freeze(value);
+    if ((typeof value !== "object" && typeof value !== "function") || value === null || found.has(value)) continue;
+    found.add(value);
     todo.push(Object.getPrototypeOf(value));
     for (const key of Reflect.ownKeys(value)) {
       const descriptor = Object.getOwnPropertyDescriptor(value, key);
@@ -96,9 +104,12 @@ function freezeAll(): void {
       todo.push(descriptor.value, descriptor.get, descriptor.set);
     }
   }
+  return found;
 }
 
+export const builtIns = reachable();
+
 if (!Object.isFrozen(Object.prototype)) {
-  lockStackHook();
-  freezeAll();
+  lockError();
+  for (const value of builtIns) if (value !== Error) Object.freeze(value);
 }

@@ -11,6 +11,7 @@
  * escaped, so feedback shows the text as written and never runs or renders it.
  */
 import { stripVTControlCharacters } from "node:util";
+import { clipText, LIMITS } from "./bounds";
 import { type Grade, type LessonGrade, points } from "./score";
 
 /**
@@ -60,12 +61,8 @@ export function markdownInline(text: string): string {
     .replace(/[\\`*_[\]#|~]/g, "\\$&");
 }
 
-/** Long messages (a huge diff, a flood of output) are cut to this many characters. */
-export const MESSAGE_LIMIT = 800;
-
-function clip(text: string, limit = MESSAGE_LIMIT): string {
-  return text.length > limit ? `${text.slice(0, limit)}… (${text.length - limit} more characters)` : text;
-}
+/** A test's message, cut at its limit (a huge diff, a flood of output) with a count of what was left out. */
+const clip = (text: string) => clipText(text, LIMITS.messageChars);
 
 /**
  * GitHub Classroom's autograding result: `{version: 1, status, max_score, tests: [...]}`. `max_score` is the core's

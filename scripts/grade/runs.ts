@@ -22,6 +22,8 @@ import { type Received, type RunOutcome, runVitest } from "./testrun";
 export interface FileRun {
   tests: Map<string, Observed>;
   reason?: string;
+  /** Characters the file's code printed (console.log and the like), when the file ran to its end. */
+  printed?: number;
 }
 
 export interface RunContext {
@@ -95,14 +97,16 @@ export function planFiles(
     const missing = [...(expected.get(file) ?? [])].filter((key) => !tests.has(key)).length;
     // A module the gate refused fails the same way anywhere: no need to load it again on its own.
     const refused = end.errors.length > 0 && end.errors.every((e) => e.includes(REFUSED));
-    if (end.errors.length === 0 && missing === 0) done.set(file, { tests });
-    else if (refused) done.set(file, { tests, reason: loadReason(end.errors, context.learnerDir) });
+    const printed = end.printed;
+    if (end.errors.length === 0 && missing === 0) done.set(file, { tests, printed });
+    else if (refused) done.set(file, { tests, printed, reason: loadReason(end.errors, context.learnerDir) });
     else if (shared)
       continue; // failed to load or lost results next to other files: judged on its own next
     else if (end.errors.length > 0) {
       const crashed = end.errors.some((e) => /worker exited|terminated|ERR_IPC|channel closed/i.test(e));
       done.set(file, {
         tests,
+        printed,
         reason:
           crashed && outcome.outOfMemory
             ? memoryReason(context.memoryMb)
@@ -110,7 +114,7 @@ export function planFiles(
               ? crashReason(outcome, context)
               : loadReason(end.errors, context.learnerDir),
       });
-    } else done.set(file, { tests, reason: `${missing} of this lesson's tests reported no result.` });
+    } else done.set(file, { tests, printed, reason: `${missing} of this lesson's tests reported no result.` });
   }
   // The file that was running when the run stopped: the last one to start (files run one after another).
   // In the shared run, only a stall is laid at its door; a crash there may come from any file before it.

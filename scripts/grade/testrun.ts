@@ -11,8 +11,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "../lib/target";
+import { atExit } from "./at-exit";
+import { courseClassHooks } from "./class-hooks";
 import type { ResultEvent } from "./result-reporter";
 import { SANDBOX_COURSE, SANDBOX_LEARNER, type Sandbox, type SandboxLimits, sandboxed } from "./sandbox";
+import { CLASS_HOOKS_VARIABLE } from "./trust";
 
 export interface RunRequest {
   /** The host folder holding the learner's `src/` (and the course's tsconfig.json beside it). */
@@ -93,6 +96,7 @@ export async function runVitest(request: RunRequest, sandbox: Sandbox | undefine
     COURSE_TARGET: `${learner}/src`,
     COURSE_GRADE_MEMORY_MB: String(request.memoryMb),
     COURSE_GRADE_CACHE: cache,
+    [CLASS_HOOKS_VARIABLE]: JSON.stringify(courseClassHooks()),
   };
   const limits = runLimits(request.memoryMb, request.timeoutMs);
   const launch = sandbox ? sandboxed(sandbox, request.learnerDir, argv, env, limits) : undefined;
@@ -101,7 +105,8 @@ export async function runVitest(request: RunRequest, sandbox: Sandbox | undefine
   const child = launch
     ? spawn(launch.command, launch.args, { env: {}, stdio: ["ignore", "pipe", "pipe", "pipe"] })
     : spawn(argv[0], argv.slice(1), { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe", "pipe"], detached: true });
-  track(child, !sandbox);
+  // Killed with the grader, however it ends (the sandbox's --die-with-parent also covers a SIGKILL).
+  const release = atExit(() => kill(child, !sandbox));
 
   const events: Received[] = [];
   let output = "";
@@ -149,7 +154,7 @@ export async function runVitest(request: RunRequest, sandbox: Sandbox | undefine
   });
   clearTimeout(timer);
   clearInterval(watch);
-  untrack(child);
+  release();
   if (!sandbox) kill(child, true); // workers left behind by a crashed vitest go with it
   const outOfMemory =
     overMemory ||
@@ -218,7 +223,8 @@ function parseEvent(line: string, course: string): ResultEvent | undefined {
   }
   if (e.event === "end") {
     const errors = Array.isArray(e.errors) ? e.errors.map(text) : [];
-    return { event: "end", file, errors };
+    const printed = typeof e.printed === "number" && e.printed > 0 ? e.printed : 0;
+    return { event: "end", file, errors, printed };
   }
   return undefined;
 }
@@ -235,27 +241,6 @@ export function runningTooLong(events: Received[], limitMs: number, now = Date.n
   const { file, at } = events[last];
   const ended = events.slice(last).some((e) => e.event === "end" && e.file === file);
   return !ended && now - at > limitMs ? file : undefined;
-}
-
-// Every run still going when the grader exits is killed with it (the sandbox's --die-with-parent covers
-// a grader killed outright; this covers Ctrl-C and ordinary exits, and runs without a sandbox).
-const running = new Map<ChildProcess, boolean>();
-let hooked = false;
-
-function track(child: ChildProcess, group: boolean): void {
-  running.set(child, group);
-  if (hooked) return;
-  hooked = true;
-  process.on("exit", () => {
-    for (const [c, g] of running) kill(c, g);
-  });
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.once(signal, () => process.exit(130));
-  }
-}
-
-function untrack(child: ChildProcess): void {
-  running.delete(child);
 }
 
 function kill(child: ChildProcess, group: boolean): void {

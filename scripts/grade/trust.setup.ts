@@ -1,0 +1,148 @@
+/**
+ * Setup of a grading run's test process, after harden.setup.ts: every assertion checks the values it is
+ * handed before it compares them (trust.ts says which values are trusted and why). The check wraps each
+ * matcher and property of vitest's assertion object (they all live on chai's Assertion.prototype), so it holds
+ * for every matcher, present or future, `.not`, `.resolves` and `.rejects` included: the value given to
+ * expect(), every argument of the matcher, and what a function given to toThrow() throws. An untrusted value
+ * fails the assertion with a line that says what it carries and where.
+ */
+import { types } from "node:util";
+import { type Assertion, chai, expect } from "vitest";
+import { builtIns } from "./harden.setup";
+import { CLASS_HOOKS_VARIABLE, hookIn, type TrustRules } from "./trust";
+
+const GUARDED = Symbol.for("course-grade.guarded");
+/** Matchers whose received function is called, and whose thrown value is compared. */
+const THROWING = new Set(["toThrow", "toThrowError", "throw", "throws", "Throw"]);
+/** vitest's own members, which take no value of the test's. */
+const UNCHECKED = new Set(["constructor", "assert", "_obj", "__methods", "withTest", "withContext"]);
+
+/** The prototype every vitest asymmetric matcher (expect.any(...), expect.closeTo(...), ...) inherits from. */
+const matcherBase = Object.getPrototypeOf(Object.getPrototypeOf(expect.anything())) as object;
+const mapEntries = Map.prototype.entries;
+const setValues = Set.prototype.values;
+
+/** An object that inherits from vitest's matcher base: a matcher a test made, or one of vitest's matcher classes. */
+function inheritsMatcher(value: object): boolean {
+  for (let p = Object.getPrototypeOf(value); p !== null && !types.isProxy(p); p = Object.getPrototypeOf(p)) {
+    if (p === matcherBase) return true;
+  }
+  return false;
+}
+
+/** The prototype of one of vitest's matcher classes (own `constructor`), or their base. */
+const isMatcherPrototype = (value: object) =>
+  value === matcherBase || (Object.hasOwn(value, "constructor") && inheritsMatcher(value));
+
+const rules: TrustRules = {
+  isProxy: (value) => types.isProxy(value),
+  isPlatform: (value) => builtIns.has(value) || isMatcherPrototype(value),
+  isMatcher: (value) => inheritsMatcher(value),
+  contents: (value) =>
+    value instanceof Map && types.isMap(value)
+      ? [...mapEntries.call(value)].flat()
+      : value instanceof Set && types.isSet(value)
+        ? [...setValues.call(value)]
+        : undefined,
+  courseHooks: new Map(
+    Object.entries(JSON.parse(process.env[CLASS_HOOKS_VARIABLE] || "{}") as Record<string, string[]>).map(
+      ([name, hooks]) => [name, new Set(hooks)],
+    ),
+  ),
+};
+
+/** Fails the assertion when one of `values` carries a hook; `what(i)` says which value the i-th is. */
+function check(values: unknown[], what: (i: number) => string): void {
+  const found = hookIn(values, rules);
+  if (found) {
+    throw new chai.AssertionError(
+      `${what(found.value)} carries a hook the grader does not trust: ${found.hook}. The grader compares plain data (numbers, strings, arrays, plain objects) and instances of classes, never a value that could decide how it is compared or shown: return plain data.`,
+    );
+  }
+}
+
+type Utils = Parameters<Parameters<typeof chai.use>[0]>[1];
+
+/** Checks the received value and the arguments of a matcher about to run. */
+function checkAssertion(assertion: Assertion, utils: Utils, name: string, args: unknown[]): void {
+  check([utils.flag(assertion, "object"), ...args], (i) =>
+    i === 0 ? "The value given to expect()" : `Argument ${i} of ${name}()`,
+  );
+}
+
+/**
+ * For toThrow and the like: the received function, wrapped so that what it throws is checked too. The
+ * problem is kept and raised after the matcher (a throw from the wrapper would count as the function throwing).
+ */
+function guardThrown(assertion: Assertion, utils: Utils): { problem?: string } {
+  const received = utils.flag(assertion, "object");
+  const found: { problem?: string } = {};
+  if (typeof received !== "function") return found;
+  utils.flag(assertion, "object", function guarded(this: unknown, ...args: unknown[]) {
+    try {
+      return received.apply(this, args);
+    } catch (error) {
+      const hook = hookIn([error], rules);
+      if (hook) {
+        found.problem = `The value thrown by the function given to expect() carries a hook the grader does not trust: ${hook.hook}.`;
+      }
+      throw error;
+    }
+  });
+  return found;
+}
+
+function guardMethod(name: string, utils: Utils) {
+  return (original: (...args: unknown[]) => unknown) =>
+    function (this: Assertion, ...args: unknown[]) {
+      checkAssertion(this, utils, name, args);
+      if (!THROWING.has(name)) return original.apply(this, args);
+      const thrown = guardThrown(this, utils);
+      let result: unknown;
+      try {
+        result = original.apply(this, args);
+      } catch (error) {
+        throw thrown.problem ? new chai.AssertionError(thrown.problem) : error;
+      }
+      if (thrown.problem) throw new chai.AssertionError(thrown.problem);
+      return result;
+    };
+}
+
+function guardProperty(utils: Utils) {
+  return (original: () => unknown) =>
+    function (this: Assertion) {
+      // A property takes no argument: between two of a chain no other code runs, so one check per value will do.
+      const object = utils.flag(this, "object");
+      if (utils.flag(this, "courseGradeChecked") !== object) {
+        check([object], () => "The value given to expect()");
+        utils.flag(this, "courseGradeChecked", object);
+      }
+      return original.call(this);
+    };
+}
+
+chai.use((chai, utils) => {
+  const proto = chai.Assertion.prototype as unknown as Record<string | symbol, unknown> & {
+    __methods: Record<string, unknown>;
+  };
+  if (proto[GUARDED]) return;
+  Object.defineProperty(proto, GUARDED, { value: true });
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    if (UNCHECKED.has(name)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(proto, name) as PropertyDescriptor;
+    if (Object.hasOwn(proto.__methods, name)) {
+      // chai's types say the chaining behaviour is a plain function; chai calls it with the one it replaces.
+      utils.overwriteChainableMethod(
+        proto,
+        name,
+        guardMethod(name, utils),
+        guardProperty(utils) as unknown as () => void,
+      );
+    } else if (descriptor.get) {
+      utils.overwriteProperty(proto, name, guardProperty(utils));
+    } else if (typeof descriptor.value === "function") {
+      utils.overwriteMethod(proto, name, guardMethod(name, utils));
+    }
+  }
+});
