@@ -6,10 +6,9 @@
  * expect(), every argument of the matcher, and what a function given to toThrow() throws. An untrusted value
  * fails the assertion with a line that says what it carries and where.
  */
-import { types } from "node:util";
 import { type Assertion, chai, expect } from "vitest";
-import { builtIns } from "./harden.setup";
-import { CLASS_HOOKS_VARIABLE, hookIn, type TrustRules } from "./trust";
+import { builtIns } from "./built-ins";
+import { CLASS_HOOKS_VARIABLE, hookIn, processRules } from "./trust";
 
 const GUARDED = Symbol.for("course-grade.guarded");
 /** Matchers whose received function is called, and whose thrown value is compared. */
@@ -17,39 +16,11 @@ const THROWING = new Set(["toThrow", "toThrowError", "throw", "throws", "Throw"]
 /** vitest's own members, which take no value of the test's. */
 const UNCHECKED = new Set(["constructor", "assert", "_obj", "__methods", "withTest", "withContext"]);
 
-/** The prototype every vitest asymmetric matcher (expect.any(...), expect.closeTo(...), ...) inherits from. */
-const matcherBase = Object.getPrototypeOf(Object.getPrototypeOf(expect.anything())) as object;
-const mapEntries = Map.prototype.entries;
-const setValues = Set.prototype.values;
-
-/** An object that inherits from vitest's matcher base: a matcher a test made, or one of vitest's matcher classes. */
-function inheritsMatcher(value: object): boolean {
-  for (let p = Object.getPrototypeOf(value); p !== null && !types.isProxy(p); p = Object.getPrototypeOf(p)) {
-    if (p === matcherBase) return true;
-  }
-  return false;
-}
-
-/** The prototype of one of vitest's matcher classes (own `constructor`), or their base. */
-const isMatcherPrototype = (value: object) =>
-  value === matcherBase || (Object.hasOwn(value, "constructor") && inheritsMatcher(value));
-
-const rules: TrustRules = {
-  isProxy: (value) => types.isProxy(value),
-  isPlatform: (value) => builtIns.has(value) || isMatcherPrototype(value),
-  isMatcher: (value) => inheritsMatcher(value),
-  contents: (value) =>
-    value instanceof Map && types.isMap(value)
-      ? [...mapEntries.call(value)].flat()
-      : value instanceof Set && types.isSet(value)
-        ? [...setValues.call(value)]
-        : undefined,
-  courseHooks: new Map(
-    Object.entries(JSON.parse(process.env[CLASS_HOOKS_VARIABLE] || "{}") as Record<string, string[]>).map(
-      ([name, hooks]) => [name, new Set(hooks)],
-    ),
-  ),
-};
+const rules = processRules(
+  builtIns(),
+  Object.getPrototypeOf(Object.getPrototypeOf(expect.anything())),
+  JSON.parse(process.env[CLASS_HOOKS_VARIABLE] || "{}"),
+);
 
 /** Fails the assertion when one of `values` carries a hook; `what(i)` says which value the i-th is. */
 function check(values: unknown[], what: (i: number) => string): void {

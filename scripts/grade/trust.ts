@@ -23,6 +23,8 @@
  * and a value with more than OBJECT_LIMIT objects within that depth is not trusted.
  */
 
+import { types } from "node:util";
+
 /** What the check needs from the test process (injected, so that the rules can be tested anywhere). */
 export interface TrustRules {
   isProxy(value: object): boolean;
@@ -34,6 +36,40 @@ export interface TrustRules {
   contents(value: object): unknown[] | undefined;
   /** For a class of the course, by name: the hooks the course's own definition has ("Value" → toString). */
   courseHooks: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/**
+ * The rules in a test process: `platform` is every built-in (built-ins.ts), `matcherBase` the prototype all of
+ * vitest's asymmetric matchers inherit from, `classHooks` the course's class hooks (class-hooks.ts).
+ */
+export function processRules(
+  platform: Set<object>,
+  matcherBase: object,
+  classHooks: Record<string, string[]>,
+): TrustRules {
+  const mapEntries = Map.prototype.entries;
+  const setValues = Set.prototype.values;
+  /** A matcher a test made, or one of vitest's matcher classes: it inherits from vitest's matcher base. */
+  const inheritsMatcher = (value: object) => {
+    for (let p = Object.getPrototypeOf(value); p !== null && !types.isProxy(p); p = Object.getPrototypeOf(p)) {
+      if (p === matcherBase) return true;
+    }
+    return false;
+  };
+  return {
+    isProxy: (value) => types.isProxy(value),
+    // vitest's matcher classes are the platform's too: their prototypes have their own `constructor`.
+    isPlatform: (value) =>
+      platform.has(value) || value === matcherBase || (Object.hasOwn(value, "constructor") && inheritsMatcher(value)),
+    isMatcher: inheritsMatcher,
+    contents: (value) =>
+      value instanceof Map && types.isMap(value)
+        ? [...mapEntries.call(value)].flat()
+        : value instanceof Set && types.isSet(value)
+          ? [...setValues.call(value)]
+          : undefined,
+    courseHooks: new Map(Object.entries(classHooks).map(([name, hooks]) => [name, new Set(hooks)])),
+  };
 }
 
 /** The environment variable that carries the course's class hooks into a run, as JSON: {"Value": ["toString"]}. */
@@ -120,14 +156,17 @@ class Walk {
   private readonly seen = new Set<object>();
   current = 0;
 
-  constructor(roots: unknown[]) {
+  constructor(
+    roots: unknown[],
+    private readonly maxDepth: number,
+  ) {
     for (const [i, root] of roots.entries()) this.push(root, -1 - i, "", 0);
   }
 
   /** Queues `next`, reached from the current object by the property `via` (or its prototype: PROTOTYPE). */
   add(next: unknown, via: string | symbol | Via): void {
     const depth = this.depth[this.current] + (via === PROTOTYPE ? 0 : 1);
-    if (depth <= MAX_DEPTH) this.push(next, this.current, via, depth);
+    if (depth <= this.maxDepth) this.push(next, this.current, via, depth);
   }
 
   private push(next: unknown, from: number, via: string | symbol | Via, depth: number): void {
@@ -157,13 +196,20 @@ export interface Hook {
   hook: string;
 }
 
-/** The first hook found in `values` (checked together: what they share is looked at once), or undefined. */
-export function hookIn(values: unknown[], rules: TrustRules): Hook | undefined {
-  const walk = new Walk(values);
+/**
+ * The first hook found in `values` (checked together: what they share is looked at once), or undefined.
+ * `limits` are OBJECT_LIMIT and MAX_DEPTH unless a test says otherwise.
+ */
+export function hookIn(
+  values: unknown[],
+  rules: TrustRules,
+  limits = { objects: OBJECT_LIMIT, depth: MAX_DEPTH },
+): Hook | undefined {
+  const walk = new Walk(values, limits.depth);
   for (; walk.current < walk.values.length; walk.current++) {
     const problem =
-      walk.current >= OBJECT_LIMIT
-        ? `more than ${OBJECT_LIMIT.toLocaleString("en-US")} objects to check`
+      walk.current >= limits.objects
+        ? `more than ${limits.objects.toLocaleString("en-US")} objects to check`
         : objectProblem(walk.values[walk.current], rules, walk);
     if (problem) {
       const { root, path } = walk.where();
