@@ -3,11 +3,11 @@
  * fixtures of tests/fixtures/grading, are `npm run grade:selftest` (too slow for npm test).
  */
 import { describe, expect, test } from "vitest";
+import { classroomResults } from "../scripts/grade/classroom";
 import { learnerNames } from "../scripts/grade/grade";
 import { timeBudget } from "../scripts/grade/grader";
 import { isolatedFiles } from "../scripts/grade/isolate";
 import {
-  classroomJson,
   cleanText,
   csvField,
   feedbackMarkdown,
@@ -60,12 +60,33 @@ describe("points", () => {
     expect(shares(5, 0)).toEqual([]);
   });
 
-  test("partial credit: each passing test earns its share, a test with no result earns nothing", () => {
+  test("partial credit: the passing tests' share of the lesson's points; a test with no result earns nothing", () => {
     const grade = gradeLesson(lessonA, observed(lessonA, ["passed", "failed", undefined]));
-    expect(grade.score).toBe(334);
+    expect(grade.score, "1 of 3 tests of a 10-point lesson: 3.33").toBe(333);
     expect(grade.max).toBe(1000);
     expect(grade.passed).toBe(1);
     expect(grade.tests[2].message).toBe(NO_RESULT);
+  });
+
+  test("which tests pass does not matter, only how many", () => {
+    const first = gradeLesson(lessonA, observed(lessonA, ["passed", "passed", "failed"]));
+    const last = gradeLesson(lessonA, observed(lessonA, ["failed", "passed", "passed"]));
+    expect([first.score, last.score], "2 of 3 tests of a 10-point lesson: 6.67").toEqual([667, 667]);
+  });
+
+  test("the total adds the lessons' exact points and rounds once, as GitHub Classroom's reporter does", () => {
+    const nine = {
+      ...lessonA,
+      id: "lesson-03",
+      tests: Array.from({ length: 9 }, (_, i) => ({ file: "f", name: `t${i}` })),
+    };
+    const four = observed(nine, ["passed", "passed", "passed", "passed"]);
+    const lessons = [gradeLesson(nine, four), gradeLesson({ ...nine, id: "lesson-04" }, four)];
+    expect(
+      lessons.map((l) => l.score),
+      "4 of 9 tests of 10 points: 4.444… shown as 4.44",
+    ).toEqual([444, 444]);
+    expect(totalGrade("ada", "x", lessons, [], 0).score, "8.888… rounds to 8.89").toBe(889);
   });
 
   test("a lesson where every test hits the starter's stub is explained as not started", () => {
@@ -106,16 +127,19 @@ describe("reports", () => {
     1234,
   );
 
-  test("the Classroom JSON has version 1, a status, max_score 100 and scored tests that add up", () => {
-    const json = JSON.parse(classroomJson(grade));
-    expect(json.version).toBe(1);
-    expect(json.status).toBe("fail");
-    expect(json.max_score).toBe(100);
-    expect(json.tests).toHaveLength(4);
-    expect(json.tests[0]).toMatchObject({ name: "lesson-01 › adds", status: "pass", score: 3.34 });
-    expect(json.tests[1]).toMatchObject({ status: "fail", score: 0, message: "expected 6, got 5" });
-    const total = json.tests.reduce((s: number, t: { score: number }) => s + t.score, 0);
-    expect(total).toBeCloseTo(6.67, 5);
+  test("the Classroom results: one runner per lesson, with the lesson's points as max_score", () => {
+    const results = classroomResults(grade);
+    expect(Object.keys(results)).toEqual(["lesson01", "lesson02"]);
+    expect(results.lesson01).toMatchObject({ version: 1, status: "fail", max_score: 10 });
+    expect(results.lesson02).toMatchObject({ version: 1, status: "fail", max_score: 90 });
+    expect(results.lesson01.tests).toHaveLength(3);
+    expect(results.lesson01.tests[0]).toMatchObject({ name: "lesson-01 › adds", status: "pass", score: 3.34 });
+    expect(results.lesson01.tests[1]).toMatchObject({ status: "fail", score: 0, message: "expected 6, got 5" });
+    expect(results.lesson01.tests[2], "2 of 3 pass: 6.67 in cents, the odd cent to the first").toMatchObject({
+      score: 3.33,
+    });
+    const scores = Object.values(results).flatMap((r) => r.tests.map((t) => t.score));
+    expect(scores.reduce((a, b) => a + b, 0)).toBe(6.67);
   });
 
   test("the feedback gives each lesson's score, its reasons and each failing test's name and message", () => {
@@ -171,13 +195,15 @@ describe("bonus lessons (npm run grade -- --bonus)", () => {
     expect(grade.bonus, "the bonus: 2.5 of 5").toEqual({ score: 250, max: 500 });
   });
 
-  test("are extra credit for GitHub Classroom: max_score stays 100, the bonus tests' scores come on top", () => {
-    const json = JSON.parse(classroomJson(grade));
-    expect(json.max_score).toBe(100);
-    expect(json.status, "the core is complete").toBe("pass");
-    expect(json.tests.at(-2)).toMatchObject({ name: "lesson-11 (bonus) › sigmoid", score: 2.5, max_score: 2.5 });
-    const total = json.tests.reduce((s: number, t: { score: number }) => s + t.score, 0);
-    expect(total).toBeCloseTo(102.5, 5);
+  test("are runners with max_score 0 for GitHub Classroom: their tests show, the 100 stays the core's", () => {
+    const results = classroomResults(grade);
+    expect(results.lesson11).toMatchObject({ status: "fail", max_score: 0 });
+    expect(results.lesson11.tests[0]).toMatchObject({
+      name: "lesson-11 (bonus) › sigmoid",
+      status: "pass",
+      score: 2.5,
+    });
+    expect(Object.values(results).reduce((sum, r) => sum + r.max_score, 0)).toBe(100);
   });
 
   test("are reported apart in the feedback and in a bonus column of the gradebook", () => {

@@ -9,7 +9,7 @@
  *   --memory <MB>       heap limit of each test process (default 512)
  *   --jobs <n>          submissions graded at once (default: one per core)
  *   --typecheck         also list each submission's type errors in its feedback
- *   --github-output     write the result for GitHub Classroom's reporter to $GITHUB_OUTPUT (one submission)
+ *   --github-output     write each lesson's result for GitHub Classroom's reporter to $GITHUB_OUTPUT (one submission)
  *   --no-sandbox        grade even where no sandbox can be made (the submissions' code runs with your rights)
  */
 import { createHash } from "node:crypto";
@@ -22,6 +22,7 @@ import { everyLesson, readManifest } from "../lib/manifest";
 import { ROOT } from "../lib/target";
 import { pool } from "../lib/vitest";
 import { atExit } from "./at-exit";
+import { classroomJson, githubOutput } from "./classroom";
 import {
   buildCatalogue,
   courseLessons,
@@ -30,7 +31,7 @@ import {
   gradeSubmission,
   timeBudget,
 } from "./grader";
-import { classroomJson, feedbackMarkdown, gradebookCsv, junitXml, oneLine } from "./reports";
+import { feedbackMarkdown, gradebookCsv, junitXml, oneLine } from "./reports";
 import { detectSandbox } from "./sandbox";
 import { type Grade, points } from "./score";
 
@@ -201,7 +202,7 @@ async function main(): Promise<number> {
   // Written once, by the grader, after every run is over: nothing the submission ran could reach this file.
   const target = process.env.GITHUB_OUTPUT;
   if (values["github-output"] && target) {
-    appendFileSync(target, `result=${Buffer.from(classroomJson(grades[0])).toString("base64")}\n`);
+    appendFileSync(target, githubOutput(grades[0]));
   }
   return 0;
 }

@@ -2,6 +2,8 @@
  * `npm run grade:selftest`: grades the hostile submissions of tests/fixtures/grading/ in one batch, through
  * the same sandbox, pool and reports as `npm run grade`, and checks:
  * - each fixture's score, reason and duration, and its learner's name where it says;
+ * - GitHub Classroom's reporter, as classroom-reporter.ts models it, shows each grade to the cent in its table
+ *   and its notice;
  * - every report is well-formed, holds no control character, no raw HTML, no heading of the submission's
  *   making, and no path of this machine (the grader's copies, the course); every part of it the submission
  *   controls (notes, reasons, messages) is within its limit (bounds.ts);
@@ -39,9 +41,11 @@ import { generateStarter, SOLUTIONS, writeCourseFiles } from "../lib/starter";
 import { ROOT } from "../lib/target";
 import { pool } from "../lib/vitest";
 import { overLimits } from "./bounds";
+import { type ClassroomResult, classroomJson } from "./classroom";
+import { reporterDisagrees } from "./classroom-reporter";
 import { learnerNames } from "./grade";
 import { buildCatalogue, courseLessons, type GradeOptions, gradeSubmission, timeBudget } from "./grader";
-import { classroomJson, feedbackMarkdown, gradebookCsv, isHidden, junitXml, oneLine } from "./reports";
+import { feedbackMarkdown, gradebookCsv, isHidden, junitXml, oneLine } from "./reports";
 import { detectSandbox } from "./sandbox";
 import { type Grade, points } from "./score";
 import { leftovers, stoppedGraderTests } from "./selftest-signals";
@@ -251,12 +255,13 @@ async function main(): Promise<number> {
     writeFileSync(path.join(out, `${grade.learner}.md`), markdown);
     writeFileSync(path.join(out, `${grade.learner}.xml`), xml);
     try {
-      const parsed = JSON.parse(json);
-      if (parsed.version !== 1 || parsed.max_score !== 100)
+      const parsed = Object.values(JSON.parse(json)) as ClassroomResult[];
+      if (parsed.some((runner) => runner.version !== 1) || parsed.reduce((sum, r) => sum + r.max_score, 0) !== 100)
         problems.push(`${grade.learner}: bad Classroom JSON header`);
     } catch (error) {
       problems.push(`${grade.learner}: Classroom JSON does not parse: ${(error as Error).message}`);
     }
+    problems.push(...reporterDisagrees(grade).map((p) => `${names[i]}: ${p}`));
     for (const p of checkXml(xml)) problems.push(`${names[i]}: JUnit XML: ${p}`);
     for (const p of checkMarkdown(markdown)) problems.push(`${names[i]}: feedback: ${p}`);
     for (const [ext, text] of [
