@@ -1,8 +1,15 @@
 /**
- * The grader's pure logic (points, reports, names, which files run again) on fabricated results. The grader's real runs, on the hostile
- * fixtures of tests/fixtures/grading, are `npm run grade:selftest` (too slow for npm test).
+ * The grader's logic (points, reports, names, which files run again, bounded feedback) on fabricated results,
+ * and its clean-up when stopped, on a small child process. The grader's real runs, on the hostile fixtures of
+ * tests/fixtures/grading, are `npm run grade:selftest` (too slow for npm test); GitHub Classroom's view of our
+ * points is tests/grading-classroom.test.ts, the check of values tests/grading-trust.test.ts.
  */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
+import { clipText, size, someOf } from "../scripts/grade/bounds";
 import { classroomResults } from "../scripts/grade/classroom";
 import { learnerNames } from "../scripts/grade/grade";
 import { timeBudget } from "../scripts/grade/grader";
@@ -26,8 +33,10 @@ import {
   testKey,
   totalGrade,
 } from "../scripts/grade/score";
+import { readSubmission } from "../scripts/grade/submission";
 import { type Received, type RunOutcome, runningTooLong } from "../scripts/grade/testrun";
 import { checkCsv, checkXml } from "../scripts/grade/wellformed";
+import { ROOT } from "../scripts/lib/target";
 
 const lessonA: CatalogueLesson = {
   id: "lesson-01",
@@ -345,5 +354,67 @@ describe("which files run again", () => {
     expect(timeBudget(1000, false)).toBe(30_000);
     expect(timeBudget(5000, false)).toBe(50_000);
     expect(timeBudget(5000, true)).toBe(100_000);
+  });
+});
+
+describe("bounded feedback", () => {
+  test("a long text is cut at its limit, with a count of what was left out", () => {
+    expect(clipText("abcdef", 4)).toBe("abcd… (2 more characters)");
+    expect(clipText("abcd", 4)).toBe("abcd");
+  });
+
+  test("a list names its first items and counts the rest", () => {
+    const names = Array.from({ length: 20 }, (_, i) => `f${i}.ts`);
+    expect(someOf(names)).toBe(`${names.slice(0, 12).join(", ")} and 8 more`);
+    expect(someOf(["a.ts", "b.ts"], 20_000), "two names kept of 20,000 read").toBe("a.ts, b.ts and 19,998 more");
+    expect(someOf(["a.ts"])).toBe("a.ts");
+  });
+
+  test("what was printed is said in megabytes or kilobytes", () => {
+    expect(size(600 * 2 ** 20)).toBe("600 MB");
+    expect(size(70 * 1024)).toBe("70 KB");
+  });
+
+  test("a submission's extra files are listed by their first names, sorted, and counted", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "course-grading-test-"));
+    try {
+      mkdirSync(path.join(dir, "src"));
+      writeFileSync(path.join(dir, "src", "engine.ts"), "export {};\n");
+      for (let i = 0; i < 30; i++) writeFileSync(path.join(dir, "src", `extra-${String(i).padStart(2, "0")}.ts`), "");
+      const notes = readSubmission(path.join(dir, "src"), "ada", ["engine.ts"]).notes.join("\n");
+      expect(notes).toMatch("ignored: extra-00.ts, extra-01.ts, ");
+      expect(notes).toMatch("extra-11.ts and 18 more.");
+      expect(notes).not.toMatch("extra-12.ts");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a grader stopped from outside (at-exit.ts)", () => {
+  /** Runs a script that registers a clean-up step and waits, stops it with `signal`, and says what happened. */
+  async function stopped(signal: NodeJS.Signals): Promise<{ code: number | null; cleaned: boolean }> {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "course-at-exit-"));
+    const marker = path.join(dir, "cleaned");
+    const script = `import { writeFileSync } from "node:fs";
+      import { atExit } from ${JSON.stringify(path.join(ROOT, "scripts", "grade", "at-exit.ts"))};
+      atExit(() => writeFileSync(${JSON.stringify(marker)}, "yes"));
+      setInterval(() => {}, 1000);
+      console.log("ready");`;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    child.kill(signal);
+    const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+    const cleaned = existsSync(marker);
+    rmSync(dir, { recursive: true, force: true });
+    return { code, cleaned };
+  }
+
+  test("SIGINT and SIGTERM run the clean-up, then exit with 128 + the signal's number", async () => {
+    expect(await stopped("SIGINT")).toEqual({ code: 130, cleaned: true });
+    expect(await stopped("SIGTERM")).toEqual({ code: 143, cleaned: true });
   });
 });

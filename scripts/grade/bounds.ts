@@ -39,10 +39,11 @@ export function size(characters: number): string {
     : `${count(Math.round(characters / 1024))} KB`;
 }
 
-/** "a, b, c": the first `LIMITS.listItems` of `items` (of `total` in all), then "and N more". */
+/** "a, b, c and 19,988 more": the first `LIMITS.listItems` of `items` (of `total` in all), then a count of the rest. */
 export function someOf(items: string[], total = items.length): string {
-  const shown = items.slice(0, LIMITS.listItems).join(", ");
-  return total > LIMITS.listItems ? `${shown} and ${count(total - LIMITS.listItems)} more` : shown;
+  const shown = items.slice(0, LIMITS.listItems);
+  const rest = total - shown.length;
+  return rest > 0 ? `${shown.join(", ")} and ${count(rest)} more` : shown.join(", ");
 }
 
 /** The parts of a report over their limits, described for the self-test (empty when every part is bounded). */

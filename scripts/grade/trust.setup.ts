@@ -49,7 +49,7 @@ function guardThrown(assertion: Assertion, utils: Utils): { problem?: string } {
   const received = utils.flag(assertion, "object");
   const found: { problem?: string } = {};
   if (typeof received !== "function") return found;
-  utils.flag(assertion, "object", function guarded(this: unknown, ...args: unknown[]) {
+  const guarded = function (this: unknown, ...args: unknown[]) {
     try {
       return received.apply(this, args);
     } catch (error) {
@@ -59,7 +59,10 @@ function guardThrown(assertion: Assertion, utils: Utils): { problem?: string } {
       }
       throw error;
     }
-  });
+  };
+  // Its name is the received function's (checked: a plain string), for any message that names it.
+  Object.defineProperty(guarded, "name", { value: received.name });
+  utils.flag(assertion, "object", guarded);
   return found;
 }
 
