@@ -13,13 +13,14 @@
  * - a grader stopped in the middle of a run (selftest-signals.ts): with SIGINT or SIGTERM it leaves nothing
  *   behind; with SIGKILL no process, and the next grader removes the folder and control groups it left.
  *
- * A fixture is a JSON file: a base `src/` (the reference or the starter), find/replace `edits` (`all` to replace
- * every occurrence), extra `files`, files to `generate` (a path with `{n}`, a count, a text) and `delete`d ones
- * (written into a copy of the course when `copyLessons`), the `folder` the submission sits in (default: the
- * fixture's name), `gate: false` to prove what the rest holds on its own, `typecheck` to grade with --typecheck,
- * `budgetSeconds` to pin the time budget, `slow` to start it first; and what to `expect`: the `total` and some
- * `lessons`' points (a number, or "<N"), `feedback` phrases and `feedbackExcludes` (phrases it must not hold),
- * `maxSeconds`, the `learner` name (a regular expression). Too slow for `npm test`; .ci/run calls it.
+ * A fixture is a JSON file: a base `src/` (the reference or the starter; the reference `solvedUpTo` a lesson
+ * has every later lesson stubbed), find/replace `edits` (`all` to replace every occurrence), extra `files`,
+ * files to `generate` (a path with `{n}`, a count, a text) and `delete`d ones (written into a copy of the
+ * course when `copyLessons`), the `folder` the submission sits in (default: the fixture's name), `gate: false`
+ * to prove what the rest holds on its own, `typecheck` to grade with --typecheck, `budgetSeconds` to pin the
+ * time budget, `slow` to start it first; and what to `expect`: the `total` and some `lessons`' points (a
+ * number, or "<N"), `feedback` phrases and `feedbackExcludes` (phrases it must not hold), `maxSeconds`, the
+ * `learner` name (a regular expression). Too slow for `npm test`; .ci/run calls it.
  * `npm run grade:selftest -- <word> ...` grades only the fixtures whose names contain a word (the stopped-grader
  * checks run when the infinite-loop fixture is among them).
  */
@@ -54,6 +55,8 @@ import { checkCsv, checkMarkdown, checkXml, parseCsv } from "./wellformed";
 interface Fixture {
   description: string;
   base: "reference" | "starter";
+  /** With the reference: every lesson after this one is the starter's stub (a cheaper fixture where later lessons do not matter). */
+  solvedUpTo?: string;
   folder?: string;
   copyLessons?: boolean;
   isolate?: boolean;
@@ -105,10 +108,13 @@ function courseFingerprint(): Map<string, string> {
 function build(submissions: string, name: string, fixture: Fixture): string {
   const dir = path.join(submissions, fixture.folder ?? name);
   const src = path.join(dir, "src");
+  const upTo = fixture.solvedUpTo;
   const base =
     fixture.base === "starter"
       ? generateStarter()
-      : new Map(readdirSync(SOLUTIONS).map((n) => [n, readFileSync(path.join(SOLUTIONS, n), "utf8")]));
+      : upTo
+        ? generateStarter((lesson) => lesson > upTo)
+        : new Map(readdirSync(SOLUTIONS).map((n) => [n, readFileSync(path.join(SOLUTIONS, n), "utf8")]));
   writeCourseFiles(src, base);
   if (fixture.copyLessons) cpSync(path.join(ROOT, "lessons"), path.join(dir, "lessons"), { recursive: true });
   for (const edit of fixture.edits ?? []) {
