@@ -143,9 +143,10 @@ export async function stoppedGraderTests(submission: string, tmp: string): Promi
   if (kept.scratch.length === 0) problems.push("SIGKILL test: expected the killed grader's scratch folder to stay");
   if (groupParents().length > 0 && kept.groups.length === 0)
     problems.push("SIGKILL test: expected the killed grader's control groups to stay");
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    problems.push(...(await interruptedGraderCleansUp(submission, tmp, signal)));
-  }
+  const interrupted = await Promise.all(
+    (["SIGINT", "SIGTERM"] as const).map((signal) => interruptedGraderCleansUp(submission, tmp, signal)),
+  );
+  problems.push(...interrupted.flat());
   const reaped = leftovers(killed.pid, tmp);
   problems.push(...reaped.scratch.map((s) => `SIGKILL test: the next run did not remove ${s}`));
   problems.push(...reaped.groups.map((g) => `SIGKILL test: the next run did not remove ${g}`));

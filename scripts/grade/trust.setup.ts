@@ -4,7 +4,9 @@
  * matcher and property of vitest's assertion object (they all live on chai's Assertion.prototype), so it holds
  * for every matcher, present or future, `.not`, `.resolves` and `.rejects` included: the value given to
  * expect(), every argument of the matcher, and what a function given to toThrow() throws. An untrusted value
- * fails the assertion with a line that says what it carries and where.
+ * fails the assertion with a line that says what it carries and where. Where vitest turns a value into a
+ * number itself (toBeCloseTo, a length check), an object is refused too: a trusted class may still have a
+ * toString (Value's), and that would decide the comparison.
  */
 import { type Assertion, chai, expect } from "vitest";
 import { builtIns } from "./built-ins";
@@ -13,6 +15,10 @@ import { CLASS_HOOKS_VARIABLE, hookIn, processRules } from "./trust";
 const GUARDED = Symbol.for("course-grade.guarded");
 /** Matchers whose received function is called, and whose thrown value is compared. */
 const THROWING = new Set(["toThrow", "toThrowError", "throw", "throws", "Throw"]);
+/** Matchers that do arithmetic on the value given to expect() and their first argument. */
+const CLOSE_TO = new Set(["toBeCloseTo", "closeTo", "approximately"]);
+/** Matchers that compare the value's `length` to their argument with `==`. */
+const LENGTH = new Set(["toHaveLength", "length", "lengthOf"]);
 /** vitest's own members, which take no value of the test's. */
 const UNCHECKED = new Set(["constructor", "assert", "_obj", "__methods", "withTest", "withContext"]);
 
@@ -36,9 +42,37 @@ type Utils = Parameters<Parameters<typeof chai.use>[0]>[1];
 
 /** Checks the received value and the arguments of a matcher about to run. */
 function checkAssertion(assertion: Assertion, utils: Utils, name: string, args: unknown[]): void {
-  check([utils.flag(assertion, "object"), ...args], (i) =>
-    i === 0 ? "The value given to expect()" : `Argument ${i} of ${name}()`,
-  );
+  const received = utils.flag(assertion, "object");
+  check([received, ...args], (i) => (i === 0 ? "The value given to expect()" : `Argument ${i} of ${name}()`));
+  const converted = conversion(name, received, args);
+  if (converted) {
+    throw new chai.AssertionError(
+      `${converted}, where ${name}() compares numbers: the grader does not let an object turn itself into a number (its toString or valueOf would decide the comparison). Return a number.`,
+    );
+  }
+}
+
+const isObject = (value: unknown) => (typeof value === "object" && value !== null) || typeof value === "function";
+
+/**
+ * The two places where vitest turns a value into a number itself, where an object would be converted by its
+ * own toString or valueOf (a course class may have a toString: Value's): the arithmetic of toBeCloseTo on the
+ * value and its first argument, and the `==` of a length check on the value's `length` (found along its
+ * prototypes by descriptor, never read). Says what is not a number there, if anything.
+ */
+function conversion(name: string, received: unknown, args: unknown[]): string | undefined {
+  if (CLOSE_TO.has(name)) {
+    if (isObject(received)) return "The value given to expect() is an object";
+    return isObject(args[0]) ? `Argument 1 of ${name}() is an object` : undefined;
+  }
+  if (!LENGTH.has(name) || !isObject(received) || received instanceof Map || received instanceof Set) return undefined;
+  for (let o: object | null = received as object; o !== null; o = Object.getPrototypeOf(o)) {
+    const found = Object.getOwnPropertyDescriptor(o, "length");
+    if (!found) continue;
+    if (!("value" in found)) return "The length of the value given to expect() is a getter";
+    return isObject(found.value) ? "The length of the value given to expect() is an object" : undefined;
+  }
+  return undefined;
 }
 
 /**
