@@ -17,22 +17,30 @@
  */
 import { builtIns } from "./built-ins";
 
-/** Locks every member of Error but stackTraceLimit (which stays writable, not configurable), and closes it. */
-function lockError(): void {
-  for (const key of Reflect.ownKeys(Error)) {
-    const descriptor = Object.getOwnPropertyDescriptor(Error, key);
-    if (!descriptor?.configurable) continue;
-    const writable = key === "stackTraceLimit";
+/**
+ * Freezes `value` member by member: each property made read-only and fixed, then nothing more may be added.
+ * Object.isFrozen says true, as after Object.freeze; but Object.freeze itself on Object.prototype or a typed
+ * array's prototype costs V8 its fast paths for every typed array in the process (a product of two matrices
+ * ran twenty times slower: MNIST's lesson took 12 s of processor time instead of 2). `writable` keys stay
+ * writable (fixed all the same).
+ */
+function lock(value: object, writable = new Set<string | symbol>()): void {
+  for (const key of Reflect.ownKeys(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+    if (!descriptor?.configurable && !(descriptor && "value" in descriptor && descriptor.writable)) continue;
     Object.defineProperty(
-      Error,
+      value,
       key,
-      "value" in descriptor ? { writable, configurable: false } : { configurable: false },
+      descriptor && "value" in descriptor
+        ? { writable: writable.has(key) && descriptor.writable, configurable: false }
+        : { configurable: false },
     );
   }
-  Object.preventExtensions(Error);
+  Object.preventExtensions(value);
 }
 
 if (!Object.isFrozen(Object.prototype)) {
-  lockError();
-  for (const value of builtIns()) if (value !== Error) Object.freeze(value);
+  // Error's stackTraceLimit stays a writable number: vitest writes it while tests run (see docs/grading.md).
+  lock(Error, new Set(["stackTraceLimit"]));
+  for (const value of builtIns()) if (value !== Error) lock(value);
 }
