@@ -1,6 +1,6 @@
 /**
- * The grader's logic (points, reports, names, which files run again, bounded feedback) on fabricated results,
- * and its clean-up when stopped, on a small child process. The grader's real runs, on the hostile fixtures of
+ * The grader's logic (points, reports, names, which files run again, time limits, bounded feedback) on
+ * fabricated results; its clean-up when stopped, and the own time its limits count, on small child processes. The grader's real runs, on the hostile fixtures of
  * tests/fixtures/grading, are `npm run grade:selftest` (too slow for npm test); GitHub Classroom's view of our
  * points is tests/grading-classroom.test.ts, the check of values tests/grading-trust.test.ts.
  */
@@ -8,12 +8,13 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, test } from "vitest";
+import { describe, expect, onTestFinished, test } from "vitest";
 import { clipText, size, someOf } from "../scripts/grade/bounds";
 import { classroomResults } from "../scripts/grade/classroom";
 import { learnerNames } from "../scripts/grade/grade";
-import { timeBudget } from "../scripts/grade/grader";
+import { fileLimit, fileTimes, timeBudget } from "../scripts/grade/grader";
 import { isolatedFiles } from "../scripts/grade/isolate";
+import { OwnClock, ownTime, processTree, schedulerStatistics } from "../scripts/grade/own-time";
 import {
   cleanText,
   csvField,
@@ -23,7 +24,7 @@ import {
   markdownText,
   xmlEscape,
 } from "../scripts/grade/reports";
-import { planFiles } from "../scripts/grade/runs";
+import { Budget, planFiles } from "../scripts/grade/runs";
 import {
   type CatalogueLesson,
   gradeLesson,
@@ -276,7 +277,7 @@ describe("names and text from a submission", () => {
 describe("which files run again", () => {
   const files = ["lessons/a/a.test.ts", "lessons/b/b.test.ts", "lessons/c/c.test.ts"];
   const expected = new Map(files.map((f) => [f, new Set([testKey(f, "t")])]));
-  const context = { learnerDir: "/tmp/copy", fileTimeoutMs: 1000, memoryMb: 256, budgetMs: 30_000 };
+  const context = { learnerDir: "/tmp/copy", fileLimitMs: () => 1000, memoryMb: 256, budget: new Budget(30_000) };
   const outcome = (events: Received[], extra: Partial<RunOutcome> = {}): RunOutcome => ({
     events,
     exitCode: 1,
@@ -284,11 +285,18 @@ describe("which files run again", () => {
     timedOut: false,
     outOfMemory: false,
     elapsedMs: 0,
+    ownMs: 0,
     ...extra,
   });
   const queued = (file: string, at = 0): Received => ({ event: "queued", file, at });
   const passed = (file: string): Received => ({ event: "test", file, name: "t", status: "passed", message: "", at: 0 });
-  const end = (file: string, errors: string[] = []): Received => ({ event: "end", file, errors, printed: 0, at: 0 });
+  const end = (file: string, errors: string[] = [], at = 0): Received => ({
+    event: "end",
+    file,
+    errors,
+    printed: 0,
+    at,
+  });
 
   test("in the shared run, a file that failed to load or never ended is run again, not given 0", () => {
     const [a, b, c] = files;
@@ -343,17 +351,34 @@ describe("which files run again", () => {
     expect(plan.done.get(files[2])?.reason).toMatch(/stopped unexpectedly/);
   });
 
-  test("only the file that started last is blamed for running too long", () => {
+  test("only the file that started last is blamed for running too long, each against its own limit", () => {
     const [a, b] = files;
-    expect(runningTooLong([queued(a, 0), queued(b, 900)], 1000, 1500)).toBeUndefined();
-    expect(runningTooLong([queued(a, 0), queued(b, 900)], 1000, 2000)).toBe(b);
-    expect(runningTooLong([queued(a, 0), end(a)], 1000, 5000)).toBeUndefined();
+    const second = () => 1000;
+    expect(runningTooLong([queued(a, 0), queued(b, 900)], second, 1500)).toBeUndefined();
+    expect(runningTooLong([queued(a, 0), queued(b, 900)], second, 2000)).toBe(b);
+    expect(runningTooLong([queued(a, 0), end(a)], second, 5000)).toBeUndefined();
+    const longerForB = (file: string) => (file === b ? 5000 : 1000);
+    expect(runningTooLong([queued(a, 0), end(a), queued(b, 900)], longerForB, 5000)).toBeUndefined();
+    expect(runningTooLong([queued(a, 0), end(a), queued(b, 900)], longerForB, 6000)).toBe(b);
   });
 
-  test("a submission's time budget is ten times the reference run, at least 30 s", () => {
+  test("a file may take --timeout, or five times the reference's time for it if that is more, in whole seconds", () => {
+    const [a, b, c] = files;
+    const times = fileTimes([queued(a, 100), end(a, [], 400), queued(b, 400), end(b, [], 4_400), queued(c, 4_400)]);
+    expect([...times], "c never ended: it has no time").toEqual([
+      [a, 300],
+      [b, 4_000],
+    ]);
+    const limitOf = fileLimit({ timeoutMs: 15_000, memoryMb: 512 }, times);
+    expect([a, b, c].map(limitOf)).toEqual([15_000, 20_000, 15_000]);
+    expect(fileLimit({ timeoutMs: 6_000, memoryMb: 512 }, new Map([[a, 1_234]]))(a), "6.17 s, up to 7").toBe(7_000);
+  });
+
+  test("a submission's time budget is ten times the reference run, at least 30 s and three file limits", () => {
     expect(timeBudget(1000, false)).toBe(30_000);
     expect(timeBudget(5000, false)).toBe(50_000);
     expect(timeBudget(5000, true)).toBe(100_000);
+    expect(timeBudget(1000, false, 20_000)).toBe(60_000);
   });
 });
 
@@ -457,4 +482,56 @@ describe("the hardened test process (harden.setup.ts)", () => {
     // Object.freeze on Object.prototype made it twenty times slower; measured in processor time, not wall clock.
     expect(hardened / plain).toBeLessThan(4);
   });
+});
+
+describe("the run's own time (own-time.ts): what the time limits count", () => {
+  const thread = (runMs: number, waitMs: number) => ({ runNs: runMs * 1e6, waitNs: waitMs * 1e6 });
+
+  test("a thread that computes is charged the time it ran; one that sleeps, all of it", () => {
+    expect(ownTime(1000, [thread(400, 600)]), "ran 400 ms, waited 600").toBe(400);
+    expect(ownTime(1000, [thread(10, 0)]), "asleep: no wait").toBe(1000);
+  });
+
+  test("the waits of all threads count, but never below the time the busiest thread ran", () => {
+    expect(ownTime(1000, [thread(300, 200), thread(100, 300)]), "one waits while the other runs").toBe(500);
+    expect(ownTime(1000, [thread(300, 700), thread(300, 700)]), "both wait at once").toBe(300);
+    expect(ownTime(1000, [thread(2000, 0), thread(2000, 0)]), "never more than the wall clock").toBe(1000);
+  });
+
+  /** Runs `code` in a Node process on processor 0 only, and measures its own time and its wall-clock time. */
+  async function measure(code: string): Promise<{ ownMs: number; wallMs: number }> {
+    const child = spawn("taskset", ["-c", "0", process.execPath, "-e", code], { stdio: "ignore" });
+    const clock = new OwnClock();
+    const started = performance.now();
+    const poll = setInterval(() => clock.read(child.pid === undefined ? [] : processTree(child.pid)), 20);
+    await new Promise((resolve) => child.once("exit", resolve));
+    clearInterval(poll);
+    return { ownMs: clock.read([]), wallMs: performance.now() - started };
+  }
+  const work = "let x = 0; for (let i = 0; i < 1e8; i++) x = (x * 31 + i) | 0; if (x === 0.5) console.log(x);";
+
+  test.skipIf(!schedulerStatistics() || !existsSync("/usr/bin/taskset"))(
+    "beside two busy processes on its processor, a run takes three times longer, in its own time as long as alone",
+    async () => {
+      const alone = await measure(work);
+      // Busy for a minute at most, and killed when the test ends however it ends (a timeout too).
+      const busyLoop = "const end = Date.now() + 60_000; while (Date.now() < end);";
+      const hogs = [0, 1].map(() => spawn("taskset", ["-c", "0", process.execPath, "-e", busyLoop]));
+      const stopHogs = () => {
+        for (const hog of hogs) hog.kill("SIGKILL");
+      };
+      onTestFinished(stopHogs);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const busy = await measure(work);
+      stopHogs();
+      expect(busy.wallMs / busy.ownMs, "it got a third of the processor").toBeGreaterThan(2);
+      expect(busy.ownMs / alone.ownMs, "its own time is what it needs alone").toBeLessThan(1.6);
+      expect(busy.ownMs / alone.ownMs).toBeGreaterThan(0.6);
+      const asleep = await measure("setTimeout(() => {}, 800);");
+      expect(asleep.ownMs, "a wait is all its own time").toBeGreaterThan(750);
+      expect(asleep.ownMs).toBeLessThanOrEqual(asleep.wallMs);
+    },
+    // On a machine already busy, a third of one processor can be a tenth.
+    120_000,
+  );
 });

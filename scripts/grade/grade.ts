@@ -5,7 +5,8 @@
  *   --out <folder>      where the reports go (default reports/grading)
  *   --isolate           grade each lesson with the reference code for every other lesson
  *   --bonus             also grade the bonus lessons (Beyond the notebook), reported on their own
- *   --timeout <s>       wall-clock limit for one test file (default 15; a run of all files gets twice that)
+ *   --timeout <s>       time one test file may take, at least (default 15; the time the machine keeps it waiting
+ *                       for a processor does not count, and a file the reference needs long for gets more)
  *   --memory <MB>       heap limit of each test process (default 512)
  *   --jobs <n>          submissions graded at once (default: one per core)
  *   --typecheck         also list each submission's type errors in its feedback
@@ -29,7 +30,7 @@ import {
   DEFAULT_LIMITS,
   type GradeOptions,
   gradeSubmission,
-  timeBudget,
+  referenceBudget,
 } from "./grader";
 import { feedbackMarkdown, gradebookCsv, junitXml, oneLine } from "./reports";
 import { detectSandbox } from "./sandbox";
@@ -171,21 +172,18 @@ async function main(): Promise<number> {
     // Without --bonus only the core is graded; with it, the bonus lessons too, marked so they are added up apart.
     const graded = { ...manifest, lessons: values.bonus ? everyLesson(manifest) : manifest.lessons };
     const isolate = values.isolate ?? false;
-    const { catalogue, referenceMs } = await buildCatalogue(graded, lessons, {
-      limits,
-      scratch,
-      sandbox,
-    });
-    lessonIds = catalogue.map((l) => l.id);
+    const reference = await buildCatalogue(graded, lessons, { limits, scratch, sandbox });
+    lessonIds = reference.catalogue.map((l) => l.id);
     const options: GradeOptions = {
       limits,
       isolate,
       scratch,
       typecheck: values.typecheck ?? false,
       sandbox,
-      budgetMs: timeBudget(referenceMs, isolate, limits.timeoutMs),
+      budgetMs: referenceBudget(reference, limits, isolate),
+      referenceFileMs: reference.referenceFileMs,
     };
-    grades = await gradeAll(positionals, catalogue, options, out, jobs);
+    grades = await gradeAll(positionals, reference.catalogue, options, out, jobs);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     releaseScratch();

@@ -73,7 +73,10 @@ export interface Grade {
   bonus?: { score: number; max: number };
   /** About the submission as a whole: ignored files, syntax and type errors, isolation fallbacks. */
   notes: string[];
+  /** Wall-clock time, from the start of its grading to its grade. */
   durationMs: number;
+  /** Its runs' own time (the time the machine kept them waiting not counted: own-time.ts), what its budget counts. */
+  ownMs: number;
 }
 
 /** Splits `points` (in whole points) into `n` shares in cents that add up exactly (shown as each test's worth). */
@@ -146,6 +149,7 @@ export function totalGrade(
   lessons: LessonGrade[],
   notes: string[],
   durationMs: number,
+  ownMs = durationMs,
 ): Grade {
   // The lessons' points added up in their order, as the reporter adds its runners' scores, and rounded once.
   const sum = (graded: LessonGrade[]) => ({
@@ -161,6 +165,7 @@ export function totalGrade(
     ...(bonus.length > 0 ? { bonus: sum(bonus) } : {}),
     notes,
     durationMs,
+    ownMs,
   };
 }
 

@@ -11,7 +11,9 @@
  * - no process a submission started is alive, $GITHUB_OUTPUT and the stream file named in the grader's
  *   environment are untouched;
  * - a grader stopped in the middle of a run (selftest-signals.ts): with SIGINT or SIGTERM it leaves nothing
- *   behind; with SIGKILL no process, and the next grader removes the folder and control groups it left.
+ *   behind; with SIGKILL no process, and the next grader removes the folder and control groups it left;
+ * - a busy machine costs an honest submission nothing (selftest-load.ts): the reference, graded with --bonus
+ *   on one processor beside two busy loops, scores every lesson's points.
  *
  * A fixture is a JSON file: a base `src/` (the reference or the starter; the reference `solvedUpTo` a lesson
  * has every later lesson stubbed), find/replace `edits` (`all` to replace every occurrence), extra `files`,
@@ -22,7 +24,7 @@
  * number, or "<N"), `feedback` phrases and `feedbackExcludes` (phrases it must not hold), `maxSeconds`, the
  * `learner` name (a regular expression). Too slow for `npm test`; .ci/run calls it.
  * `npm run grade:selftest -- <word> ...` grades only the fixtures whose names contain a word (the stopped-grader
- * checks run when the infinite-loop fixture is among them).
+ * checks run when the infinite-loop fixture is among them, the busy machine's when the reference is).
  */
 import { createHash } from "node:crypto";
 import {
@@ -45,10 +47,11 @@ import { overLimits } from "./bounds";
 import { type ClassroomResult, classroomJson } from "./classroom";
 import { reporterDisagrees } from "./classroom-reporter";
 import { learnerNames } from "./grade";
-import { buildCatalogue, courseLessons, type GradeOptions, gradeSubmission, timeBudget } from "./grader";
+import { buildCatalogue, courseLessons, type GradeOptions, gradeSubmission, referenceBudget } from "./grader";
 import { feedbackMarkdown, gradebookCsv, isHidden, junitXml, oneLine } from "./reports";
 import { detectSandbox } from "./sandbox";
 import { type Grade, points } from "./score";
+import { busyMachineTest } from "./selftest-load";
 import { leftovers, stoppedGraderTests } from "./selftest-signals";
 import { checkCsv, checkMarkdown, checkXml, parseCsv } from "./wellformed";
 
@@ -75,6 +78,7 @@ interface Fixture {
     feedback?: string[];
     /** Phrases the feedback must not hold (what a hostile submission tried to put there). */
     feedbackExcludes?: string[];
+    /** The most own time (own-time.ts) its grading may take, in seconds. */
     maxSeconds?: number;
     learner?: string;
   };
@@ -158,8 +162,8 @@ function check(fixture: Fixture, grade: Grade, markdown: string): string[] {
   for (const phrase of feedbackExcludes) {
     if (markdown.includes(phrase)) problems.push(`feedback says "${phrase}"`);
   }
-  if (maxSeconds !== undefined && grade.durationMs > maxSeconds * 1000) {
-    problems.push(`took ${(grade.durationMs / 1000).toFixed(1)} s, more than ${maxSeconds} s`);
+  if (maxSeconds !== undefined && grade.ownMs > maxSeconds * 1000) {
+    problems.push(`took ${(grade.ownMs / 1000).toFixed(1)} s of its own time, more than ${maxSeconds} s`);
   }
   if (learner !== undefined && !new RegExp(learner, "u").test(grade.learner)) {
     problems.push(`named ${JSON.stringify(grade.learner)}, expected ${learner}`);
@@ -224,7 +228,8 @@ async function main(): Promise<number> {
   const limits = { timeoutMs: Number(process.env.GRADE_SELFTEST_TIMEOUT ?? 6) * 1000, memoryMb: 256 };
   const { manifest, lessons } = courseLessons(readManifest());
   const started = Date.now();
-  const { catalogue, referenceMs } = await buildCatalogue(manifest, lessons, { limits, scratch, sandbox });
+  const reference = await buildCatalogue(manifest, lessons, { limits, scratch, sandbox });
+  const { catalogue, referenceMs } = reference;
   const options = (fixture: Fixture): GradeOptions => ({
     limits,
     isolate: fixture.isolate ?? false,
@@ -233,7 +238,8 @@ async function main(): Promise<number> {
     sandbox,
     budgetMs: fixture.budgetSeconds
       ? fixture.budgetSeconds * 1000
-      : timeBudget(referenceMs, fixture.isolate ?? false, limits.timeoutMs),
+      : referenceBudget(reference, limits, fixture.isolate ?? false),
+    referenceFileMs: reference.referenceFileMs,
     gate: fixture.gate ?? true,
   });
   // The slow fixtures first, so the quick ones fill the other worker meanwhile.
@@ -287,7 +293,7 @@ async function main(): Promise<number> {
     problems.push(...mine.map((p) => `${names[i]}: ${p}`));
     const lessonPoints = grade.lessons.map((l) => points(l.score).padStart(5)).join(" ");
     console.log(
-      `${mine.length === 0 ? "ok " : "BAD"} ${names[i].padEnd(28)} ${points(grade.score).padStart(6)}/100 ${(grade.durationMs / 1000).toFixed(1).padStart(5)} s  ${lessonPoints}`,
+      `${mine.length === 0 ? "ok " : "BAD"} ${names[i].padEnd(28)} ${points(grade.score).padStart(6)}/100 ${(grade.durationMs / 1000).toFixed(1).padStart(5)} s ${`(own ${(grade.ownMs / 1000).toFixed(1)} s)`.padStart(14)}  ${lessonPoints}`,
     );
   });
   const csv = gradebookCsv(
@@ -312,6 +318,12 @@ async function main(): Promise<number> {
 
   const loop = folders[names.indexOf("infinite-loop")];
   if (sandbox && loop) problems.push(...(await stoppedGraderTests(loop, temp)));
+  const referenceCopy = folders[names.indexOf("reference")];
+  if (sandbox && referenceCopy) {
+    const busy = await busyMachineTest(referenceCopy, temp);
+    problems.push(...busy.problems);
+    console.log(busy.summary);
+  }
 
   const after = courseFingerprint();
   for (const [file, hash] of before) {
