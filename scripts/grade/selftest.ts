@@ -339,6 +339,8 @@ async function main(): Promise<number> {
   );
   if (problems.length > 0) {
     console.error(`grade:selftest found ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    // Kept for a look (the submissions as graded, the busy machine's reports); 90 MB with the 20,000 extra files.
+    console.error(`The submissions and outputs are kept in ${temp}: remove it when done.`);
     return 1;
   }
   rmSync(temp, { recursive: true, force: true });
