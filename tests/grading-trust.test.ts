@@ -155,6 +155,10 @@ describe("hooks, named with where they are", () => {
           ran++;
           return null;
         },
+        getOwnPropertyDescriptor: () => {
+          ran++;
+          return undefined;
+        },
       },
     );
     const value = {
@@ -165,8 +169,10 @@ describe("hooks, named with where they are", () => {
       [Symbol.toPrimitive]: () => ran++,
       inner: [traps],
     };
-    for (const part of [value, traps, [value.inner]]) hookOf(part);
+    const overTraps = Object.create(traps);
+    for (const part of [value, traps, [value.inner], overTraps, [overTraps]]) hookOf(part);
     expect(ran).toBe(0);
+    expect(hookOf(overTraps)).toBe("a Proxy as its prototype");
   });
 });
 

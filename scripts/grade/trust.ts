@@ -62,10 +62,11 @@ export function processRules(
     isPlatform: (value) =>
       platform.has(value) || value === matcherBase || (Object.hasOwn(value, "constructor") && inheritsMatcher(value)),
     isMatcher: inheritsMatcher,
+    // By the brand the engine gives a Map or a Set, not by `instanceof`, which would walk (and trap) a prototype chain.
     contents: (value) =>
-      value instanceof Map && types.isMap(value)
+      types.isMap(value)
         ? [...mapEntries.call(value)].flat()
-        : value instanceof Set && types.isSet(value)
+        : types.isSet(value)
           ? [...setValues.call(value)]
           : undefined,
     courseHooks: new Map(Object.entries(classHooks).map(([name, hooks]) => [name, new Set(hooks)])),
@@ -260,8 +261,9 @@ function objectProblem(value: object, rules: TrustRules, walk: Walk): string | u
   }
   for (const item of rules.contents(value) ?? []) walk.add(item, ENTRY);
   const prototype = Object.getPrototypeOf(value) as object | null;
+  // A Proxy first: asking whether it belongs to the platform would run its traps.
+  if (prototype !== null && rules.isProxy(prototype)) return "a Proxy as its prototype";
   if (prototype === null || rules.isPlatform(prototype)) return undefined;
-  if (rules.isProxy(prototype)) return "a Proxy as its prototype";
   if (kindOf(prototype, rules) !== (isFunction ? "class" : "prototype")) {
     return "a prototype that is neither a class's nor a built-in's";
   }
