@@ -5,11 +5,12 @@
  * points is tests/grading-classroom.test.ts, the check of values tests/grading-trust.test.ts.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, onTestFinished, test } from "vitest";
 import { clipText, size, someOf } from "../scripts/grade/bounds";
+import { removeGroup } from "../scripts/grade/cgroup";
 import { classroomResults } from "../scripts/grade/classroom";
 import { learnerNames } from "../scripts/grade/grade";
 import { fileLimit, fileTimes, timeBudget } from "../scripts/grade/grader";
@@ -25,6 +26,7 @@ import {
   xmlEscape,
 } from "../scripts/grade/reports";
 import { Budget, planFiles } from "../scripts/grade/runs";
+import { detectSandbox } from "../scripts/grade/sandbox";
 import {
   type CatalogueLesson,
   gradeLesson,
@@ -38,6 +40,14 @@ import { readSubmission } from "../scripts/grade/submission";
 import { type Received, type RunOutcome, runningTooLong } from "../scripts/grade/testrun";
 import { checkCsv, checkXml } from "../scripts/grade/wellformed";
 import { ROOT } from "../scripts/lib/target";
+
+const readProc = (file: string) => {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+};
 
 const lessonA: CatalogueLesson = {
   id: "lesson-01",
@@ -442,6 +452,52 @@ describe("a grader stopped from outside (at-exit.ts)", () => {
     expect(await stopped("SIGINT")).toEqual({ code: 130, cleaned: true });
     expect(await stopped("SIGTERM")).toEqual({ code: 143, cleaned: true });
   });
+
+  const alive = (pid: number) => {
+    const stat = readProc(`/proc/${pid}/stat`);
+    return stat !== "" && !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3));
+  };
+
+  test.skipIf(!detectSandbox().sandbox)(
+    "a grader killed (SIGKILL) the moment it starts a sandboxed run takes the run with it",
+    async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "course-sandbox-orphan-"));
+      // The grader: starts a run that would sleep 20 s, says where it is, and is killed at once.
+      const script = `import { spawn } from "node:child_process";
+        import { writeSync } from "node:fs";
+        import { detectSandbox, sandboxed } from ${JSON.stringify(path.join(ROOT, "scripts", "grade", "sandbox.ts"))};
+        const limits = { memoryMb: 256, tasks: 16, cpuSeconds: 30, fileMb: 1 };
+        const launch = sandboxed(detectSandbox().sandbox, ${JSON.stringify(dir)}, ["/usr/bin/sleep", "20"], { PATH: "/usr/bin" }, limits);
+        const run = spawn(launch.command, launch.args, { stdio: "ignore" });
+        writeSync(1, JSON.stringify({ launcher: run.pid, procs: launch.group?.procs ?? [] }) + "\\n");
+        process.kill(process.pid, "SIGKILL");`;
+      const grader = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      let out = "";
+      grader.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      await new Promise((resolve) => grader.once("exit", resolve));
+      const { launcher, procs } = JSON.parse(out) as { launcher: number; procs: string[] };
+      const members = () => procs.flatMap((file) => readProc(file).split("\n").filter(Boolean).map(Number));
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const left = [...new Set([launcher, ...members()])].filter(alive);
+      for (const pid of new Set([launcher, ...members()])) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // Gone.
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      for (const file of procs) removeGroup(path.dirname(file));
+      rmSync(dir, { recursive: true, force: true });
+      expect(left, "processes of the run still alive 3 s after its grader was killed").toEqual([]);
+    },
+    30_000,
+  );
 });
 
 describe("the hardened test process (harden.setup.ts)", () => {

@@ -316,6 +316,7 @@ async function main(): Promise<number> {
   if (readFileSync(githubOutput, "utf8") !== "") problems.push("$GITHUB_OUTPUT was written during the batch");
   if (readFileSync(streamFile, "utf8") !== "") problems.push("the stream file named in the environment was written");
 
+  // One after the other: a grader that starts removes what killed graders left, which the stopped graders check.
   const loop = folders[names.indexOf("infinite-loop")];
   if (sandbox && loop) problems.push(...(await stoppedGraderTests(loop, temp)));
   const referenceCopy = folders[names.indexOf("reference")];
