@@ -66,7 +66,7 @@ describe("meanSeLoss(preds, targets): the mean over a batch", () => {
   });
 
   test("a batch of one example is that example's seLoss", () => {
-    expect(meanSeLoss([new Value(0.5)], [1]).data).toBe(seLoss(new Value(0.5), 1).data);
+    expect(meanSeLoss([new Value(0.5)], [1]).data, "its seLoss: (0.5 - 1)² = 0.25").toBe(0.25);
   });
 
   test("the mean does not grow with the batch: the same example 4 times costs what it costs once", () => {

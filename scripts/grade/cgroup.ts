@@ -9,6 +9,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { atExit } from "./at-exit";
 
 export interface CgroupSupport {
   version: 1 | 2;
@@ -108,8 +109,10 @@ export function cgroupSupport(): CgroupSupport | { problem: string } {
     const mine = path.join(unified, `course-grade-${process.pid}`);
     try {
       mkdirSync(mine, { recursive: true });
+      const support: CgroupSupport = { version: 2, parents: [mine] };
+      atExit(() => removeSupport(support));
       writeFileSync(path.join(mine, "cgroup.subtree_control"), "+memory +pids");
-      return { version: 2, parents: [mine] };
+      return support;
     } catch (error) {
       return { problem: `cannot create control groups under ${unified} (${(error as Error).message})` };
     }
@@ -167,9 +170,10 @@ export function createRunGroup(support: CgroupSupport, memoryBytes: number, task
     set(group, "pids.max", tasks);
   }
   const procsFiles = folders.map((f) => path.join(f, "cgroup.procs"));
+  const release = atExit(() => group.remove());
   const members = () => [...new Set(procsFiles.flatMap((file) => read(file).split("\n").filter(Boolean).map(Number)))];
   const memoryFolder = folders[0];
-  return {
+  const group: RunGroup = {
     procs: procsFiles,
     members,
     oomKilled() {
@@ -187,6 +191,7 @@ export function createRunGroup(support: CgroupSupport, memoryBytes: number, task
       return value > 0 ? value : undefined;
     },
     remove() {
+      release();
       for (let attempt = 0; attempt < 50; attempt++) {
         const left = members();
         if (left.length === 0) break;
@@ -202,6 +207,7 @@ export function createRunGroup(support: CgroupSupport, memoryBytes: number, task
       for (const folder of folders) removeGroup(folder);
     },
   };
+  return group;
 }
 
 /**
@@ -223,7 +229,7 @@ export function removeGroup(folder: string): void {
 }
 
 /** Removes the grader's own v2 group (made by cgroupSupport) once every run is over. */
-export function removeSupport(support: CgroupSupport): void {
+function removeSupport(support: CgroupSupport): void {
   if (support.version !== 2) return;
   for (const parent of support.parents) {
     try {

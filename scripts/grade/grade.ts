@@ -5,11 +5,12 @@
  *   --out <folder>      where the reports go (default reports/grading)
  *   --isolate           grade each lesson with the reference code for every other lesson
  *   --bonus             also grade the bonus lessons (Beyond the notebook), reported on their own
- *   --timeout <s>       wall-clock limit for one test file (default 15; a run of all files gets twice that)
+ *   --timeout <s>       time one test file may take, at least (default 15; the time the machine keeps it waiting
+ *                       for a processor does not count, and a file the reference needs long for gets more)
  *   --memory <MB>       heap limit of each test process (default 512)
  *   --jobs <n>          submissions graded at once (default: one per core)
  *   --typecheck         also list each submission's type errors in its feedback
- *   --github-output     write the result for GitHub Classroom's reporter to $GITHUB_OUTPUT (one submission)
+ *   --github-output     write each lesson's result for GitHub Classroom's reporter to $GITHUB_OUTPUT (one submission)
  *   --no-sandbox        grade even where no sandbox can be made (the submissions' code runs with your rights)
  */
 import { createHash } from "node:crypto";
@@ -21,16 +22,17 @@ import cliProgress from "cli-progress";
 import { everyLesson, readManifest } from "../lib/manifest";
 import { ROOT } from "../lib/target";
 import { pool } from "../lib/vitest";
-import { removeSupport } from "./cgroup";
+import { atExit } from "./at-exit";
+import { classroomJson, githubOutput } from "./classroom";
 import {
   buildCatalogue,
   courseLessons,
   DEFAULT_LIMITS,
   type GradeOptions,
   gradeSubmission,
-  timeBudget,
+  referenceBudget,
 } from "./grader";
-import { classroomJson, feedbackMarkdown, gradebookCsv, junitXml, oneLine } from "./reports";
+import { feedbackMarkdown, gradebookCsv, junitXml, oneLine } from "./reports";
 import { detectSandbox } from "./sandbox";
 import { type Grade, points } from "./score";
 
@@ -160,6 +162,7 @@ async function main(): Promise<number> {
   // The copies live outside the course tree: a learner's code never sits next to the course's files.
   removeStaleScratch();
   const scratch = mkdtempSync(path.join(os.tmpdir(), `course-grade-${process.pid}-`));
+  const releaseScratch = atExit(() => rmSync(scratch, { recursive: true, force: true }));
 
   const started = Date.now();
   let grades: Grade[] = [];
@@ -169,24 +172,21 @@ async function main(): Promise<number> {
     // Without --bonus only the core is graded; with it, the bonus lessons too, marked so they are added up apart.
     const graded = { ...manifest, lessons: values.bonus ? everyLesson(manifest) : manifest.lessons };
     const isolate = values.isolate ?? false;
-    const { catalogue, referenceMs } = await buildCatalogue(graded, lessons, {
-      limits,
-      scratch,
-      sandbox,
-    });
-    lessonIds = catalogue.map((l) => l.id);
+    const reference = await buildCatalogue(graded, lessons, { limits, scratch, sandbox });
+    lessonIds = reference.catalogue.map((l) => l.id);
     const options: GradeOptions = {
       limits,
       isolate,
       scratch,
       typecheck: values.typecheck ?? false,
       sandbox,
-      budgetMs: timeBudget(referenceMs, isolate, limits.timeoutMs),
+      budgetMs: referenceBudget(reference, limits, isolate),
+      referenceFileMs: reference.referenceFileMs,
     };
-    grades = await gradeAll(positionals, catalogue, options, out, jobs);
+    grades = await gradeAll(positionals, reference.catalogue, options, out, jobs);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
-    if (sandbox?.cgroups) removeSupport(sandbox.cgroups);
+    releaseScratch();
   }
 
   writeFileSync(path.join(out, "gradebook.csv"), gradebookCsv(grades, lessonIds));
@@ -200,7 +200,7 @@ async function main(): Promise<number> {
   // Written once, by the grader, after every run is over: nothing the submission ran could reach this file.
   const target = process.env.GITHUB_OUTPUT;
   if (values["github-output"] && target) {
-    appendFileSync(target, `result=${Buffer.from(classroomJson(grades[0])).toString("base64")}\n`);
+    appendFileSync(target, githubOutput(grades[0]));
   }
   return 0;
 }

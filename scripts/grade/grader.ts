@@ -13,9 +13,10 @@ import { type Manifest, manifestProblems } from "../lib/manifest";
 import { parseRegions, regionsOf } from "../lib/regions";
 import { courseFileNames, generateStarter, SOLUTIONS, writeCourseFiles } from "../lib/starter";
 import { ROOT } from "../lib/target";
+import { clipText, LIMITS, size, someOf } from "./bounds";
 import { type Finding, gate } from "./gate";
 import { isolatedFiles } from "./isolate";
-import { type FileRun, REFUSED, runSafely } from "./runs";
+import { Budget, type FileRun, REFUSED, runSafely } from "./runs";
 import type { Sandbox } from "./sandbox";
 import {
   type CatalogueLesson,
@@ -28,10 +29,13 @@ import {
   totalGrade,
 } from "./score";
 import { readSubmission, typeErrors } from "./submission";
-import { runVitest } from "./testrun";
+import { type Received, runVitest } from "./testrun";
 
 export interface Limits {
-  /** Time one test file may take, from the moment it starts loading to its end. */
+  /**
+   * The own time (own-time.ts) one test file may take, from the moment it starts loading to its end, at
+   * least: a file the reference needs long for gets more (fileLimit).
+   */
   timeoutMs: number;
   /** Heap limit of the test process, in megabytes. */
   memoryMb: number;
@@ -49,19 +53,41 @@ export interface GradeOptions {
   typecheck: boolean;
   /** The sandbox each run goes in, or undefined when the instructor chose `--no-sandbox`. */
   sandbox: Sandbox | undefined;
-  /** Time all of one submission's runs may take together (see timeBudget). */
+  /** Own time all of one submission's runs may take together (see timeBudget). */
   budgetMs: number;
+  /** The reference's own time for each test file, in the same grading run (buildCatalogue). */
+  referenceFileMs: ReadonlyMap<string, number>;
   /** The static gate, on unless the self-test proves what the sandbox holds on its own. */
   gate?: boolean;
 }
 
+/** How many times the reference's own time a test file may take, when that is more than `--timeout`. */
+export const FILE_LIMIT_FACTOR = 5;
+
 /**
- * A submission's time budget: ten times the reference's run, at least 30 s, and at least three per-file
- * limits (so that one or two files stopped at their limit do not cost the lessons after them); twice that
- * with --isolate, which runs each lesson again.
+ * The own time a test file may take: `--timeout`, or five times what the reference took for it in the same
+ * grading run if that is more (a file that trains on MNIST needs longer than one that adds two numbers, and
+ * more on a slower machine), in whole seconds.
  */
-export function timeBudget(referenceMs: number, isolate: boolean, fileTimeoutMs = 0): number {
-  return Math.max(30_000, 10 * referenceMs, 3 * fileTimeoutMs) * (isolate ? 2 : 1);
+export function fileLimit(limits: Limits, referenceFileMs: ReadonlyMap<string, number>): (file: string) => number {
+  return (file) =>
+    Math.max(limits.timeoutMs, Math.ceil((FILE_LIMIT_FACTOR * (referenceFileMs.get(file) ?? 0)) / 1000) * 1000);
+}
+
+/**
+ * A submission's time budget, in own time: ten times the reference's run, at least 30 s, and at least three
+ * times the longest file limit (so that one or two files stopped at their limit do not cost the lessons after
+ * them); twice that with --isolate, which runs each lesson again.
+ */
+export function timeBudget(referenceMs: number, isolate: boolean, longestFileLimitMs = 0): number {
+  return Math.max(30_000, 10 * referenceMs, 3 * longestFileLimitMs) * (isolate ? 2 : 1);
+}
+
+/** The time budget of every submission graded against `reference` with `limits`. */
+export function referenceBudget(reference: Reference, limits: Limits, isolate: boolean): number {
+  const limitOf = fileLimit(limits, reference.referenceFileMs);
+  const longest = Math.max(0, ...reference.catalogue.flatMap((l) => l.files).map(limitOf));
+  return timeBudget(reference.referenceMs, isolate, longest);
 }
 
 /** Lessons of the manifest that have a folder, in order; throws if manifest and folders disagree. */
@@ -107,16 +133,23 @@ function writeCopy(scratch: string, files: Map<string, string>): string {
   return dir;
 }
 
+/** What the reference run found: the tests of each lesson, and the own time of the run and of each test file. */
+export interface Reference {
+  catalogue: CatalogueLesson[];
+  referenceMs: number;
+  referenceFileMs: Map<string, number>;
+}
+
 /**
  * Runs the course's tests against the reference, in the sandbox and exactly as a submission's first run,
- * to learn which tests grade which lesson and how long a right submission takes. Every test must pass
- * there, or the course (or the sandbox) is broken and grading stops.
+ * to learn which tests grade which lesson and how long a right submission takes (in own time, on this
+ * machine, now). Every test must pass there, or the course (or the sandbox) is broken and grading stops.
  */
 export async function buildCatalogue(
   manifest: Manifest,
   lessons: Lesson[],
   options: Pick<GradeOptions, "limits" | "scratch" | "sandbox">,
-): Promise<{ catalogue: CatalogueLesson[]; referenceMs: number }> {
+): Promise<Reference> {
   const byId = new Map(lessons.map((l) => [l.id, l]));
   const folders = manifest.lessons.map((l) => `lessons/${byId.get(l.id)?.folder}/`);
   const reference = new Map(courseFileNames(SOLUTIONS).map((n) => [n, readFileSync(path.join(SOLUTIONS, n), "utf8")]));
@@ -127,7 +160,7 @@ export async function buildCatalogue(
         learnerDir: dir,
         files: folders,
         isolate: false,
-        fileTimeoutMs: options.limits.timeoutMs * 4,
+        fileLimitMs: () => options.limits.timeoutMs * 4,
         timeoutMs: 5 * 60_000,
         memoryMb: options.limits.memoryMb,
       },
@@ -153,10 +186,21 @@ export async function buildCatalogue(
       if (mine.length === 0) throw new Error(`${entry.id} has no tests: it cannot be graded.`);
       return { ...entry, files: [...new Set(mine.map((t) => t.file))], tests: mine };
     });
-    return { catalogue, referenceMs: outcome.elapsedMs };
+    return { catalogue, referenceMs: outcome.ownMs, referenceFileMs: fileTimes(outcome.events) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Each test file's own time in a run: from its start (queued) to its end. */
+export function fileTimes(events: Received[]): Map<string, number> {
+  const times = new Map<string, number>();
+  const started = new Map<string, number>();
+  for (const e of events) {
+    if (e.event === "queued") started.set(e.file, e.at);
+    if (e.event === "end" && started.has(e.file)) times.set(e.file, e.at - (started.get(e.file) as number));
+  }
+  return times;
 }
 
 function observedOf(
@@ -195,7 +239,8 @@ function expectedTests(lessons: CatalogueLesson[]): Map<string, Set<string>> {
   return expected;
 }
 
-const describeFinding = (name: string, f: Finding) => `src/${name}:${f.line}:${f.column}: ${f.what}`;
+const describeFinding = (name: string, f: Finding) =>
+  clipText(`src/${name}:${f.line}:${f.column}: ${f.what}`, LIMITS.lineChars);
 
 /**
  * The files that may run: the submission's exercise files that pass the gate, a stub that throws in place
@@ -235,7 +280,7 @@ function runnableFiles(
   }
   if (changed.length > 0) {
     notes.push(
-      `${changed.join(", ")} ${changed.length === 1 ? "is a file" : "are files"} the course provides: graded with the course's own copy, not the submission's changed one.`,
+      `${someOf(changed)} ${changed.length === 1 ? "is a file" : "are files"} the course provides: graded with the course's own copy, not the submission's changed one.`,
     );
   }
   return { files: runnable, refused: new Set(findings.keys()) };
@@ -252,21 +297,26 @@ export async function gradeSubmission(
   const notes: string[] = [];
   let lessons: LessonGrade[];
   const folders: string[] = [];
+  const budget = new Budget(options.budgetMs);
   try {
-    lessons = await gradeFiles(source, learner, catalogue, options, notes, folders, started + options.budgetMs);
+    lessons = await gradeFiles(source, learner, catalogue, options, notes, folders, budget);
   } catch (error) {
     notes.push(`The grader could not grade this submission (${(error as Error).message}): please report it.`);
     lessons = catalogue.map((l) => gradeLesson(l, new Map(), ["The grader could not run these tests."]));
   } finally {
     for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   }
-  // No path of the instructor's machine reaches the learner's feedback.
-  const scrub = (text: string) => text.split(options.scratch).join("<grader's copy>").split(ROOT).join("<course>");
+  // No path of the instructor's machine reaches the learner's feedback, and no part of it grows with the submission.
+  const scrub = (text: string, limit: number) =>
+    clipText(text.split(options.scratch).join("<grader's copy>").split(ROOT).join("<course>"), limit);
   for (const lesson of lessons) {
-    lesson.reasons = lesson.reasons.map(scrub);
-    for (const test of lesson.tests) test.message = scrub(test.message);
+    lesson.reasons = lesson.reasons.map((r) => scrub(r, LIMITS.reasonChars));
+    for (const test of lesson.tests) test.message = scrub(test.message, LIMITS.messageChars);
   }
-  return totalGrade(learner, source, lessons, notes.map(scrub), Date.now() - started);
+  const kept = notes.length > LIMITS.notes ? notes.slice(0, LIMITS.notes - 1) : notes;
+  const more = notes.length - kept.length;
+  const shown = [...kept.map((n) => scrub(n, LIMITS.noteChars)), ...(more > 0 ? [`And ${more} more notes.`] : [])];
+  return totalGrade(learner, source, lessons, shown, Date.now() - started, budget.spentMs);
 }
 
 async function gradeFiles(
@@ -276,7 +326,7 @@ async function gradeFiles(
   options: GradeOptions,
   notes: string[],
   folders: string[],
-  deadline: number,
+  budget: Budget,
 ): Promise<LessonGrade[]> {
   const modules = courseModules();
   const submission = readSubmission(source, learner, modules.names, new Set(modules.provided.keys()));
@@ -292,11 +342,12 @@ async function gradeFiles(
         [...submission.files.keys()].filter((n) => files.has(n)),
       );
       if (types.length > 0) {
+        const more = types.length > LIMITS.listItems ? `\n  and ${types.length - LIMITS.listItems} more` : "";
         notes.push(
           `Type errors (tsc would reject these; the tests run the code without type checking, so they cost points only where a test fails):\n${types
-            .slice(0, 10)
-            .map((s) => `  ${s}`)
-            .join("\n")}`,
+            .slice(0, LIMITS.listItems)
+            .map((s) => `  ${clipText(s, LIMITS.lineChars)}`)
+            .join("\n")}${more}`,
         );
       }
     } catch (error) {
@@ -305,11 +356,10 @@ async function gradeFiles(
   }
 
   const context = {
-    fileTimeoutMs: options.limits.timeoutMs,
+    fileLimitMs: fileLimit(options.limits, options.referenceFileMs),
     memoryMb: options.limits.memoryMb,
     sandbox: options.sandbox,
-    deadline,
-    budgetMs: options.budgetMs,
+    budget,
   };
   let runs: Map<string, FileRun>;
   if (!submission.files.has("engine.ts") || refused.has("engine.ts")) {
@@ -322,6 +372,12 @@ async function gradeFiles(
     runs = await runSafely(expectedTests(catalogue), { ...context, learnerDir: plain });
   }
   let lessons = catalogue.map((l) => lessonGrade(l, runs, false));
+  const printed = [...runs.values()].reduce((sum, run) => sum + (run.printed ?? 0), 0);
+  if (printed > LIMITS.printedChars) {
+    notes.push(
+      `While its tests ran, the code printed ${size(printed)} (console.log and the like). The grader keeps none of what a run prints; printing costs no points, unless it makes the code too slow.`,
+    );
+  }
 
   if (options.isolate) {
     const reference = new Map(modules.names.map((n) => [n, readFileSync(path.join(SOLUTIONS, n), "utf8")]));

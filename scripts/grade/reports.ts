@@ -1,6 +1,6 @@
 /**
  * The grader's reports, as strings (the caller writes them):
- *   <learner>.json  the result GitHub Classroom's grading reporter reads
+ *   <learner>.json  the results GitHub Classroom's grading reporter reads (classroom.ts)
  *   <learner>.md    feedback for the learner: per lesson the score and each failing test's name and message
  *   <learner>.xml   JUnit XML, for CI dashboards
  *   gradebook.csv   one row per learner: points per lesson and the total
@@ -11,6 +11,7 @@
  * escaped, so feedback shows the text as written and never runs or renders it.
  */
 import { stripVTControlCharacters } from "node:util";
+import { clipText, LIMITS } from "./bounds";
 import { type Grade, type LessonGrade, points } from "./score";
 
 /**
@@ -60,36 +61,11 @@ export function markdownInline(text: string): string {
     .replace(/[\\`*_[\]#|~]/g, "\\$&");
 }
 
-/** Long messages (a huge diff, a flood of output) are cut to this many characters. */
-export const MESSAGE_LIMIT = 800;
-
-function clip(text: string, limit = MESSAGE_LIMIT): string {
-  return text.length > limit ? `${text.slice(0, limit)}… (${text.length - limit} more characters)` : text;
-}
-
-/**
- * GitHub Classroom's autograding result: `{version: 1, status, max_score, tests: [...]}`. `max_score` is the core's
- * (100); bonus tests carry their points as extra credit on top, which Classroom's reporter adds to the total.
- */
-export function classroomJson(grade: Grade): string {
-  const tests = grade.lessons.flatMap((lesson) =>
-    lesson.tests.map((t) => ({
-      name: `${lessonName(lesson)} › ${t.name}`,
-      status: t.status === "passed" ? "pass" : "fail",
-      score: t.score / 100,
-      max_score: t.max / 100,
-      message: clip(t.status === "passed" ? "" : cleanText(t.message)),
-      filename: t.file,
-      line_no: 0,
-      execution_time: "",
-    })),
-  );
-  const status = grade.score === grade.max ? "pass" : "fail";
-  return `${JSON.stringify({ version: 1, status, max_score: grade.max / 100, tests }, null, 2)}\n`;
-}
+/** A test's message, cut at its limit (a huge diff, a flood of output) with a count of what was left out. */
+const clip = (text: string) => clipText(text, LIMITS.messageChars);
 
 /** "lesson-03", or "lesson-12 (bonus)". */
-function lessonName(lesson: LessonGrade): string {
+export function lessonName(lesson: LessonGrade): string {
   return lesson.bonus ? `${lesson.id} (bonus)` : lesson.id;
 }
 

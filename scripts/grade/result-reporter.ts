@@ -9,11 +9,13 @@
  * Lines (the grader stamps each with the time it read it; no time is taken from the run):
  *   {"event":"queued","file":...}                                  a test file starts loading (its import counts)
  *   {"event":"test","file":...,"name":...,"status":...,"message":...} a test finished
- *   {"event":"end","file":...,"errors":[...]}                       a test file finished (errors: it failed to load)
+ *   {"event":"end","file":...,"errors":[...],"printed":N}           a test file finished (errors: it failed to load;
+ *                                                                   printed: characters its code printed, see quiet.setup.ts)
  */
 import { writeSync } from "node:fs";
 import type { Reporter, TestCase, TestModule } from "vitest/node";
 import { testName } from "../lib/test-name";
+import { clipText, PRINTED_META } from "./bounds";
 
 /** The descriptor the grader reads results from. */
 export const RESULT_FD = 3;
@@ -24,9 +26,9 @@ const MESSAGE_LIMIT = 4000;
 export type ResultEvent =
   | { event: "queued"; file: string }
   | { event: "test"; file: string; name: string; status: "passed" | "failed" | "skipped"; message: string }
-  | { event: "end"; file: string; errors: string[] };
+  | { event: "end"; file: string; errors: string[]; printed: number };
 
-const clip = (text: string) => (text.length > MESSAGE_LIMIT ? `${text.slice(0, MESSAGE_LIMIT)}…` : text);
+const clip = (text: string) => clipText(text, MESSAGE_LIMIT);
 
 export default class ResultReporter implements Reporter {
   private write(event: ResultEvent): void {
@@ -54,6 +56,12 @@ export default class ResultReporter implements Reporter {
 
   onTestModuleEnd(module: TestModule): void {
     const errors = module.errors().slice(0, 5);
-    this.write({ event: "end", file: module.moduleId, errors: errors.map((e) => clip(e.message ?? String(e))) });
+    const printed = Number((module.meta() as Record<string, unknown>)[PRINTED_META]) || 0;
+    this.write({
+      event: "end",
+      file: module.moduleId,
+      errors: errors.map((e) => clip(e.message ?? String(e))),
+      printed,
+    });
   }
 }

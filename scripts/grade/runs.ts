@@ -1,5 +1,6 @@
 /**
- * How a submission's test files are run so that each gets a fair result, within the submission's time budget:
+ * How a submission's test files are run so that each gets a fair result, within the submission's time budget
+ * (times are the runs' own time: own-time.ts):
  *
  * 1. All files in one test process (fast: modules load once). A file that ends there with every result
  *    and no error is done. A file that goes over its time limit stops the run: it is the one that was
@@ -22,16 +23,28 @@ import { type Received, type RunOutcome, runVitest } from "./testrun";
 export interface FileRun {
   tests: Map<string, Observed>;
   reason?: string;
+  /** Characters the file's code printed (console.log and the like), when the file ran to its end. */
+  printed?: number;
 }
 
 export interface RunContext {
   learnerDir: string;
-  fileTimeoutMs: number;
+  /** The own time each test file may take. */
+  fileLimitMs: (file: string) => number;
   memoryMb: number;
   sandbox: Sandbox | undefined;
-  /** When the submission's time budget runs out (Date.now() clock). */
-  deadline: number;
-  budgetMs: number;
+  budget: Budget;
+}
+
+/** A submission's time budget, in its runs' own time (own-time.ts): all of its runs draw on it. */
+export class Budget {
+  spentMs = 0;
+
+  constructor(readonly totalMs: number) {}
+
+  get leftMs(): number {
+    return this.totalMs - this.spentMs;
+  }
 }
 
 /** Vitest's start-up is not a file's time, but a run that cannot even start is stopped. */
@@ -49,9 +62,9 @@ export async function runSafely(
   let remaining = [...expected.keys()];
   let shared = true;
   while (remaining.length > 0) {
-    const left = context.deadline - Date.now();
+    const left = context.budget.leftMs;
     if (left <= 0) {
-      for (const file of remaining) done.set(file, { tests: new Map(), reason: budgetReason(context.budgetMs) });
+      for (const file of remaining) done.set(file, { tests: new Map(), reason: budgetReason(context.budget) });
       break;
     }
     const outcome = await runVitest(
@@ -59,12 +72,16 @@ export async function runSafely(
         learnerDir: context.learnerDir,
         files: remaining,
         isolate: !shared,
-        fileTimeoutMs: context.fileTimeoutMs,
-        timeoutMs: Math.min(left, STARTUP_ALLOWANCE_MS + context.fileTimeoutMs * remaining.length),
+        fileLimitMs: context.fileLimitMs,
+        timeoutMs: Math.min(
+          left,
+          STARTUP_ALLOWANCE_MS + remaining.reduce((sum, file) => sum + context.fileLimitMs(file), 0),
+        ),
         memoryMb: context.memoryMb,
       },
       context.sandbox,
     );
+    context.budget.spentMs += outcome.ownMs;
     const plan = planFiles(remaining, expected, outcome, shared, context);
     for (const [file, run] of plan.done) done.set(file, run);
     remaining = plan.again;
@@ -83,7 +100,7 @@ export function planFiles(
   expected: Map<string, Set<string>>,
   outcome: RunOutcome,
   shared: boolean,
-  context: Pick<RunContext, "learnerDir" | "fileTimeoutMs" | "memoryMb" | "budgetMs">,
+  context: Pick<RunContext, "learnerDir" | "fileLimitMs" | "memoryMb" | "budget">,
 ): { done: Map<string, FileRun>; again: string[] } {
   const done = new Map<string, FileRun>();
   const events = outcome.events;
@@ -95,14 +112,16 @@ export function planFiles(
     const missing = [...(expected.get(file) ?? [])].filter((key) => !tests.has(key)).length;
     // A module the gate refused fails the same way anywhere: no need to load it again on its own.
     const refused = end.errors.length > 0 && end.errors.every((e) => e.includes(REFUSED));
-    if (end.errors.length === 0 && missing === 0) done.set(file, { tests });
-    else if (refused) done.set(file, { tests, reason: loadReason(end.errors, context.learnerDir) });
+    const printed = end.printed;
+    if (end.errors.length === 0 && missing === 0) done.set(file, { tests, printed });
+    else if (refused) done.set(file, { tests, printed, reason: loadReason(end.errors, context.learnerDir) });
     else if (shared)
       continue; // failed to load or lost results next to other files: judged on its own next
     else if (end.errors.length > 0) {
       const crashed = end.errors.some((e) => /worker exited|terminated|ERR_IPC|channel closed/i.test(e));
       done.set(file, {
         tests,
+        printed,
         reason:
           crashed && outcome.outOfMemory
             ? memoryReason(context.memoryMb)
@@ -110,7 +129,7 @@ export function planFiles(
               ? crashReason(outcome, context)
               : loadReason(end.errors, context.learnerDir),
       });
-    } else done.set(file, { tests, reason: `${missing} of this lesson's tests reported no result.` });
+    } else done.set(file, { tests, printed, reason: `${missing} of this lesson's tests reported no result.` });
   }
   // The file that was running when the run stopped: the last one to start (files run one after another).
   // In the shared run, only a stall is laid at its door; a crash there may come from any file before it.
@@ -119,7 +138,7 @@ export function planFiles(
   if (stopped && last && (!shared || outcome.stalledFile === last)) {
     const reason =
       outcome.stalledFile === last
-        ? stallReason(context.fileTimeoutMs, resultsOf(events, last, context.learnerDir).size === 0)
+        ? stallReason(context.fileLimitMs(last), resultsOf(events, last, context.learnerDir).size === 0)
         : outcome.outOfMemory
           ? memoryReason(context.memoryMb)
           : crashReason(outcome, context);
@@ -194,13 +213,13 @@ function memoryReason(memoryMb: number): string {
   return `Ran out of memory (the limit is ${memoryMb} MB of JavaScript heap, plus a little for arrays and buffers outside it): something allocates without bound, like an array that grows forever or a graph walk that never ends.`;
 }
 
-function crashReason(outcome: RunOutcome, context: Pick<RunContext, "learnerDir" | "budgetMs">): string {
-  if (outcome.timedOut) return budgetReason(context.budgetMs);
+function crashReason(outcome: RunOutcome, context: Pick<RunContext, "learnerDir" | "budget">): string {
+  if (outcome.timedOut) return budgetReason(context.budget);
   return `The test process stopped unexpectedly (exit code ${outcome.exitCode}) before these tests finished: ${firstLines(
     forLearner(outcome.output.slice(-600), context.learnerDir),
   )}`;
 }
 
-function budgetReason(budgetMs: number): string {
-  return `Not finished: the submission used up its time budget (${Math.round(budgetMs / 1000)} s for all of its tests, set from the time the reference solution needs; see docs/grading.md) before these tests could finish.`;
+function budgetReason(budget: Budget): string {
+  return `Not finished: the submission used up its time budget (${Math.round(budget.totalMs / 1000)} s for all of its tests, set from the time the reference solution needs; see docs/grading.md) before these tests could finish.`;
 }

@@ -43,6 +43,8 @@ export interface Sandbox {
   namespaces: string[];
   tmpfsSize: boolean;
   prlimit?: string;
+  /** util-linux's setpriv, which gives the launcher its parent-death signal (see sandboxed). */
+  setpriv?: string;
   cgroups?: CgroupSupport;
   /** Why runs get no control group (their memory is then watched by the grader). */
   cgroupProblem?: string;
@@ -84,7 +86,13 @@ function probe(): SandboxStatus {
     "--new-session",
     ...(root ? ["--cap-drop", "ALL"] : []),
   ];
-  const sandbox: Sandbox = { bwrap, namespaces, tmpfsSize: options.includes("--size"), prlimit: which("prlimit") };
+  const sandbox: Sandbox = {
+    bwrap,
+    namespaces,
+    tmpfsSize: options.includes("--size"),
+    prlimit: which("prlimit"),
+    setpriv: which("setpriv"),
+  };
   const check = spawnSync(
     bwrap,
     [...namespaces, ...systemBinds(), "--proc", "/proc", "--", process.execPath, "-e", ""],
@@ -176,13 +184,29 @@ export function sandboxed(
   const rlimits = sandbox.prlimit
     ? [sandbox.prlimit, `--cpu=${limits.cpuSeconds}`, `--fsize=${limits.fileMb * 1024 * 1024}`, "--core=0", "--"]
     : [];
-  // A tiny launcher joins the control groups before anything else runs (so every process the run starts
-  // is counted), then becomes prlimit, which becomes bwrap: one process, whose parent is the grader.
+  // A tiny launcher, one process whose parent is the grader: setpriv gives it the parent-death signal (SIGKILL
+  // when the grader dies, kept across the execs below), then the shell checks that its parent is still the
+  // grader, which may have died before the signal was set: bwrap's own --die-with-parent comes too late for a
+  // grader killed as the run starts (its run lived on). It joins the control groups before anything else runs
+  // (so every process the run starts is counted), then becomes prlimit, which becomes bwrap.
   const procs = group?.procs ?? [];
-  const script = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"';
+  const script =
+    'g=$1; n=$2; shift 2; [ "$PPID" = "$g" ] || exit 125; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"';
+  const launcher = sandbox.setpriv ? [sandbox.setpriv, "--pdeathsig", "KILL", "--", "/bin/sh"] : ["/bin/sh"];
   return {
-    command: "/bin/sh",
-    args: ["-c", script, "sandbox", String(procs.length), ...procs, ...rlimits, sandbox.bwrap, ...bwrapArgs],
+    command: launcher[0],
+    args: [
+      ...launcher.slice(1),
+      "-c",
+      script,
+      "sandbox",
+      String(process.pid),
+      String(procs.length),
+      ...procs,
+      ...rlimits,
+      sandbox.bwrap,
+      ...bwrapArgs,
+    ],
     group,
   };
 }

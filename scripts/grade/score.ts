@@ -2,9 +2,11 @@
  * Points, from test results to a grade. Pure functions: no files, no processes, so they are tested with
  * fabricated results (tests/grading.test.ts).
  *
- * A lesson is worth its manifest points; they are shared over its tests in whole cents, so that the
- * shares of a lesson add up to exactly its points and a full score is exactly 100. Bonus lessons (graded
- * with --bonus) are added up on their own, never into the 100.
+ * A lesson is worth its manifest points, shared equally over its tests: it scores its passing tests' share
+ * of its points, and the total is the sum of the lessons, each rounded to the cent as it is shown. This is
+ * exactly how GitHub Classroom's reporter scores a runner (one runner per lesson: classroom.ts), in the same
+ * floating-point operations, so that its table and our reports agree to the cent. A full score is exactly
+ * 100. Bonus lessons (graded with --bonus) are added up on their own, never into the 100.
  */
 import { stubbedLesson } from "../lib/stub-message";
 
@@ -38,15 +40,14 @@ export interface GradedTest extends CatalogueTest {
   lesson: string;
   status: "passed" | "failed";
   message: string;
-  /** In cents: the test's share of its lesson's points, if it passed. */
-  score: number;
-  max: number;
 }
 
 export interface LessonGrade {
   id: string;
   title: string;
-  /** In cents. */
+  /** The lesson's points as GitHub Classroom's reporter computes them (lessonPoints), before any rounding. */
+  points: number;
+  /** In cents: `points`, rounded as shown. */
   score: number;
   max: number;
   passed: number;
@@ -65,22 +66,38 @@ export interface Grade {
   /** The submission folder as given. */
   source: string;
   lessons: LessonGrade[];
-  /** In cents, over the core lessons only (a full score is exactly 100). */
+  /** In cents, over the core lessons only: their `points` added up, rounded once (a full score is exactly 100). */
   score: number;
   max: number;
   /** In cents, over the bonus lessons, when any were graded. */
   bonus?: { score: number; max: number };
   /** About the submission as a whole: ignored files, syntax and type errors, isolation fallbacks. */
   notes: string[];
+  /** Wall-clock time, from the start of its grading to its grade. */
   durationMs: number;
+  /** Its runs' own time (the time the machine kept them waiting not counted: own-time.ts), what its budget counts. */
+  ownMs: number;
 }
 
-/** Splits `points` (in whole points) into `n` shares in cents that add up exactly. */
+/** Splits `points` (in whole points) into `n` shares in cents that add up exactly (shown as each test's worth). */
 export function shares(points: number, n: number): number[] {
   const cents = Math.round(points * 100);
   if (n === 0) return [];
   const base = Math.floor(cents / n);
   return Array.from({ length: n }, (_, i) => base + (i < cents - base * n ? 1 : 0));
+}
+
+/**
+ * A lesson's points: its passing tests' share of its points, `(passed / total) * points` in that order, the
+ * floating-point operations GitHub Classroom's reporter makes for a runner's score.
+ */
+export function lessonPoints(passed: number, total: number, points: number): number {
+  return total === 0 ? 0 : (passed / total) * points;
+}
+
+/** Points in cents, rounded as the reporter prints them (`toFixed(2)`): 4.444… → 444, 93.055 → 9306 or 9305. */
+export function cents(points: number): number {
+  return Number(points.toFixed(2).replace(".", ""));
 }
 
 export const testKey = (file: string, name: string) => `${file}\u0000${name}`;
@@ -89,8 +106,8 @@ export const testKey = (file: string, name: string) => `${file}\u0000${name}`;
 export const NO_RESULT = "no result: this test did not run.";
 
 /**
- * Grades one lesson: each test's share when it passed, nothing when it failed or has no result.
- * `reasons` are the lesson-level explanations gathered by the runner (timeouts, crashes, load errors).
+ * Grades one lesson: its passing tests' share of its points (a failed test and one with no result earn
+ * nothing). `reasons` are the lesson-level explanations gathered by the runner (timeouts, crashes, load errors).
  */
 export function gradeLesson(
   lesson: CatalogueLesson,
@@ -98,18 +115,9 @@ export function gradeLesson(
   reasons: string[] = [],
   isolated = false,
 ): LessonGrade {
-  const split = shares(lesson.points, lesson.tests.length);
-  const tests = lesson.tests.map((test, i): GradedTest => {
+  const tests = lesson.tests.map((test): GradedTest => {
     const seen = observed.get(testKey(test.file, test.name));
-    const status = seen?.status ?? "failed";
-    return {
-      ...test,
-      lesson: lesson.id,
-      status,
-      message: seen ? seen.message : NO_RESULT,
-      score: status === "passed" ? split[i] : 0,
-      max: split[i],
-    };
+    return { ...test, lesson: lesson.id, status: seen?.status ?? "failed", message: seen ? seen.message : NO_RESULT };
   });
   const failed = tests.filter((t) => t.status === "failed");
   const allReasons = [...reasons];
@@ -119,11 +127,13 @@ export function gradeLesson(
       allReasons.push("Not started: the code still throws the starter's “not done yet” stub.");
     }
   }
+  const points = lessonPoints(tests.length - failed.length, tests.length, lesson.points);
   return {
     id: lesson.id,
     title: lesson.title,
-    score: tests.reduce((sum, t) => sum + t.score, 0),
-    max: tests.reduce((sum, t) => sum + t.max, 0),
+    points,
+    score: cents(points),
+    max: Math.round(lesson.points * 100),
     passed: tests.length - failed.length,
     total: tests.length,
     reasons: allReasons,
@@ -139,9 +149,11 @@ export function totalGrade(
   lessons: LessonGrade[],
   notes: string[],
   durationMs: number,
+  ownMs = durationMs,
 ): Grade {
+  // The lessons' points added up in their order, as the reporter adds its runners' scores, and rounded once.
   const sum = (graded: LessonGrade[]) => ({
-    score: graded.reduce((total, l) => total + l.score, 0),
+    score: cents(graded.reduce((total, l) => total + l.points, 0)),
     max: graded.reduce((total, l) => total + l.max, 0),
   });
   const bonus = lessons.filter((l) => l.bonus);
@@ -153,6 +165,7 @@ export function totalGrade(
     ...(bonus.length > 0 ? { bonus: sum(bonus) } : {}),
     notes,
     durationMs,
+    ownMs,
   };
 }
 

@@ -2,22 +2,30 @@
  * `npm run grade:selftest`: grades the hostile submissions of tests/fixtures/grading/ in one batch, through
  * the same sandbox, pool and reports as `npm run grade`, and checks:
  * - each fixture's score, reason and duration, and its learner's name where it says;
+ * - GitHub Classroom's reporter, as classroom-reporter.ts models it, shows each grade to the cent in its table
+ *   and its notice;
  * - every report is well-formed, holds no control character, no raw HTML, no heading of the submission's
- *   making, and no path of this machine (the grader's copies, the course);
+ *   making, and no path of this machine (the grader's copies, the course); every part of it the submission
+ *   controls (notes, reasons, messages) is within its limit (bounds.ts);
  * - the course tree is byte for byte what it was (every file, node_modules included);
  * - no process a submission started is alive, $GITHUB_OUTPUT and the stream file named in the grader's
  *   environment are untouched;
- * - a grader killed outright (SIGKILL) in the middle of a run leaves no process of the run behind.
+ * - a grader stopped in the middle of a run (selftest-signals.ts): with SIGINT or SIGTERM it leaves nothing
+ *   behind; with SIGKILL no process, and the next grader removes the folder and control groups it left;
+ * - a busy machine costs an honest submission nothing (selftest-load.ts): the reference, graded with --bonus
+ *   on one processor beside two busy loops, scores every lesson's points.
  *
- * A fixture is a JSON file: a base `src/` (the reference or the starter), find/replace `edits`, extra
- * `files` and `delete`d ones (written into a copy of the course when `copyLessons`), the `folder` the
- * submission sits in (default: the fixture's name), `gate: false` to prove what the sandbox holds on its
- * own, `typecheck` to grade with --typecheck, `budgetSeconds` to pin the time budget, `slow` to start it first; and what to `expect`: the `total`
- * and some `lessons`' points (a number, or "<N"), `feedback` phrases, `maxSeconds`, the `learner` name
- * (a regular expression). Too slow for `npm test`; .ci/run calls it. `npm run grade:selftest -- <word> ...`
- * grades only the fixtures whose names contain a word (and skips the kill test).
+ * A fixture is a JSON file: a base `src/` (the reference or the starter; the reference `solvedUpTo` a lesson
+ * has every later lesson stubbed), find/replace `edits` (`all` to replace every occurrence), extra `files`,
+ * files to `generate` (a path with `{n}`, a count, a text) and `delete`d ones (written into a copy of the
+ * course when `copyLessons`), the `folder` the submission sits in (default: the fixture's name), `gate: false`
+ * to prove what the rest holds on its own, `typecheck` to grade with --typecheck, `budgetSeconds` to pin the
+ * time budget, `slow` to start it first; and what to `expect`: the `total` and some `lessons`' points (a
+ * number, or "<N"), `feedback` phrases and `feedbackExcludes` (phrases it must not hold), `maxSeconds`, the
+ * `learner` name (a regular expression). Too slow for `npm test`; .ci/run calls it.
+ * `npm run grade:selftest -- <word> ...` grades only the fixtures whose names contain a word (the stopped-grader
+ * checks run when the infinite-loop fixture is among them, the busy machine's when the reference is).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   cpSync,
@@ -35,17 +43,23 @@ import { readManifest } from "../lib/manifest";
 import { generateStarter, SOLUTIONS, writeCourseFiles } from "../lib/starter";
 import { ROOT } from "../lib/target";
 import { pool } from "../lib/vitest";
-import { removeGroup } from "./cgroup";
+import { overLimits } from "./bounds";
+import { type ClassroomResult, classroomJson } from "./classroom";
+import { reporterDisagrees } from "./classroom-reporter";
 import { learnerNames } from "./grade";
-import { buildCatalogue, courseLessons, type GradeOptions, gradeSubmission, timeBudget } from "./grader";
-import { classroomJson, feedbackMarkdown, gradebookCsv, isHidden, junitXml, oneLine } from "./reports";
+import { buildCatalogue, courseLessons, type GradeOptions, gradeSubmission, referenceBudget } from "./grader";
+import { feedbackMarkdown, gradebookCsv, isHidden, junitXml, oneLine } from "./reports";
 import { detectSandbox } from "./sandbox";
 import { type Grade, points } from "./score";
+import { busyMachineTest } from "./selftest-load";
+import { leftovers, stoppedGraderTests } from "./selftest-signals";
 import { checkCsv, checkMarkdown, checkXml, parseCsv } from "./wellformed";
 
 interface Fixture {
   description: string;
   base: "reference" | "starter";
+  /** With the reference: every lesson after this one is the starter's stub (a cheaper fixture where later lessons do not matter). */
+  solvedUpTo?: string;
   folder?: string;
   copyLessons?: boolean;
   isolate?: boolean;
@@ -53,13 +67,18 @@ interface Fixture {
   typecheck?: boolean;
   budgetSeconds?: number;
   slow?: boolean;
-  edits?: { file: string; find: string; replace: string }[];
+  edits?: { file: string; find: string; replace: string; all?: boolean }[];
   files?: Record<string, string>;
+  /** Files made at self-test time: a path with `{n}` in it, how many, and their text. */
+  generate?: { path: string; count: number; text: string }[];
   delete?: string[];
   expect: {
     total?: Expected;
     lessons?: Record<string, Expected>;
     feedback?: string[];
+    /** Phrases the feedback must not hold (what a hostile submission tried to put there). */
+    feedbackExcludes?: string[];
+    /** The most own time (own-time.ts) its grading may take, in seconds. */
     maxSeconds?: number;
     learner?: string;
   };
@@ -93,17 +112,24 @@ function courseFingerprint(): Map<string, string> {
 function build(submissions: string, name: string, fixture: Fixture): string {
   const dir = path.join(submissions, fixture.folder ?? name);
   const src = path.join(dir, "src");
+  const upTo = fixture.solvedUpTo;
   const base =
     fixture.base === "starter"
       ? generateStarter()
-      : new Map(readdirSync(SOLUTIONS).map((n) => [n, readFileSync(path.join(SOLUTIONS, n), "utf8")]));
+      : upTo
+        ? generateStarter((lesson) => lesson > upTo)
+        : new Map(readdirSync(SOLUTIONS).map((n) => [n, readFileSync(path.join(SOLUTIONS, n), "utf8")]));
   writeCourseFiles(src, base);
   if (fixture.copyLessons) cpSync(path.join(ROOT, "lessons"), path.join(dir, "lessons"), { recursive: true });
   for (const edit of fixture.edits ?? []) {
     const file = path.join(dir, edit.file);
     const text = readFileSync(file, "utf8");
     if (!text.includes(edit.find)) throw new Error(`fixture ${name}: "${edit.find}" is not in ${edit.file}.`);
-    writeFileSync(file, text.replace(edit.find, edit.replace));
+    writeFileSync(file, edit.all ? text.split(edit.find).join(edit.replace) : text.replace(edit.find, edit.replace));
+  }
+  for (const { path: pattern, count, text } of fixture.generate ?? []) {
+    mkdirSync(path.dirname(path.join(dir, pattern)), { recursive: true });
+    for (let n = 0; n < count; n++) writeFileSync(path.join(dir, pattern.replace("{n}", String(n))), text);
   }
   for (const [file, text] of Object.entries(fixture.files ?? {})) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -122,7 +148,7 @@ function meets(got: number, want: Expected): boolean {
 
 function check(fixture: Fixture, grade: Grade, markdown: string): string[] {
   const problems: string[] = [];
-  const { total, lessons = {}, feedback = [], maxSeconds, learner } = fixture.expect;
+  const { total, lessons = {}, feedback = [], feedbackExcludes = [], maxSeconds, learner } = fixture.expect;
   if (total !== undefined && !meets(grade.score / 100, total)) {
     problems.push(`total ${points(grade.score)}, expected ${total}`);
   }
@@ -133,8 +159,11 @@ function check(fixture: Fixture, grade: Grade, markdown: string): string[] {
   for (const phrase of feedback) {
     if (!markdown.includes(phrase)) problems.push(`feedback does not say "${phrase}"`);
   }
-  if (maxSeconds !== undefined && grade.durationMs > maxSeconds * 1000) {
-    problems.push(`took ${(grade.durationMs / 1000).toFixed(1)} s, more than ${maxSeconds} s`);
+  for (const phrase of feedbackExcludes) {
+    if (markdown.includes(phrase)) problems.push(`feedback says "${phrase}"`);
+  }
+  if (maxSeconds !== undefined && grade.ownMs > maxSeconds * 1000) {
+    problems.push(`took ${(grade.ownMs / 1000).toFixed(1)} s of its own time, more than ${maxSeconds} s`);
   }
   if (learner !== undefined && !new RegExp(learner, "u").test(grade.learner)) {
     problems.push(`named ${JSON.stringify(grade.learner)}, expected ${learner}`);
@@ -161,69 +190,6 @@ function reportProblems(name: string, text: string, hostPaths: string[]): string
   return problems;
 }
 
-/** Processes in control groups this grader (`pid`) made for its runs, and leftover groups. */
-function leftovers(pid: number): { processes: number[]; groups: string[] } {
-  const processes: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let groups = "";
-    try {
-      groups = readFileSync(`/proc/${entry}/cgroup`, "utf8");
-    } catch {
-      continue;
-    }
-    if (groups.includes(`/course-grade-${pid}-`)) processes.push(Number(entry));
-  }
-  const groups: string[] = [];
-  const sandbox = detectSandbox().sandbox;
-  for (const parent of sandbox?.cgroups?.parents ?? []) {
-    for (const name of readdirSync(parent))
-      if (name.startsWith(`course-grade-${pid}-`)) groups.push(path.join(parent, name));
-  }
-  return { processes, groups };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Starts `npm run grade` on a looping submission, kills it with SIGKILL once its sandboxed run is going,
- * and checks that nothing of the run survives it.
- */
-async function killedGraderLeavesNothing(submission: string, out: string): Promise<string[]> {
-  const grader: ChildProcess = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(ROOT, "scripts", "grade", "grade.ts"), submission, "--out", out, "--timeout", "60"],
-    // Its scratch folder, which a killed grader cannot remove, goes in the self-test's own.
-    { cwd: ROOT, stdio: "ignore", env: { ...process.env, TMPDIR: path.dirname(out) } },
-  );
-  const pid = grader.pid as number;
-  const started = Date.now();
-  let seen = 0;
-  while (Date.now() - started < 60_000) {
-    await sleep(250);
-    seen = leftovers(pid).processes.length;
-    if (seen > 0 && Date.now() - started > 6000) break;
-  }
-  grader.kill("SIGKILL");
-  await new Promise((resolve) => grader.once("exit", resolve));
-  if (seen === 0) return ["kill test: the grader never started a sandboxed run"];
-  let left = leftovers(pid);
-  for (let i = 0; i < 40 && left.processes.length > 0; i++) {
-    await sleep(250);
-    left = leftovers(pid);
-  }
-  const problems = left.processes.map((p) => `kill test: process ${p} of the killed grader's run is still alive`);
-  for (const p of left.processes) {
-    try {
-      process.kill(p, "SIGKILL");
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  for (const group of left.groups) removeGroup(group);
-  return problems;
-}
-
 async function main(): Promise<number> {
   const totalStart = Date.now();
   const { sandbox, summary } = detectSandbox();
@@ -232,9 +198,10 @@ async function main(): Promise<number> {
     console.error("grade:selftest needs the sandbox (install bubblewrap), or --no-sandbox to check the rest.");
     return 1;
   }
-  const before = courseFingerprint();
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
+  // After WORK exists: on a fresh clone, making it also makes .course/, which is not grading's doing.
+  const before = courseFingerprint();
   const temp = mkdtempSync(path.join(os.tmpdir(), "course-grade-selftest-"));
   const submissions = path.join(temp, "submissions");
   const scratch = path.join(temp, "scratch");
@@ -261,7 +228,8 @@ async function main(): Promise<number> {
   const limits = { timeoutMs: Number(process.env.GRADE_SELFTEST_TIMEOUT ?? 6) * 1000, memoryMb: 256 };
   const { manifest, lessons } = courseLessons(readManifest());
   const started = Date.now();
-  const { catalogue, referenceMs } = await buildCatalogue(manifest, lessons, { limits, scratch, sandbox });
+  const reference = await buildCatalogue(manifest, lessons, { limits, scratch, sandbox });
+  const { catalogue, referenceMs } = reference;
   const options = (fixture: Fixture): GradeOptions => ({
     limits,
     isolate: fixture.isolate ?? false,
@@ -270,7 +238,8 @@ async function main(): Promise<number> {
     sandbox,
     budgetMs: fixture.budgetSeconds
       ? fixture.budgetSeconds * 1000
-      : timeBudget(referenceMs, fixture.isolate ?? false, limits.timeoutMs),
+      : referenceBudget(reference, limits, fixture.isolate ?? false),
+    referenceFileMs: reference.referenceFileMs,
     gate: fixture.gate ?? true,
   });
   // The slow fixtures first, so the quick ones fill the other worker meanwhile.
@@ -298,12 +267,13 @@ async function main(): Promise<number> {
     writeFileSync(path.join(out, `${grade.learner}.md`), markdown);
     writeFileSync(path.join(out, `${grade.learner}.xml`), xml);
     try {
-      const parsed = JSON.parse(json);
-      if (parsed.version !== 1 || parsed.max_score !== 100)
+      const parsed = Object.values(JSON.parse(json)) as ClassroomResult[];
+      if (parsed.some((runner) => runner.version !== 1) || parsed.reduce((sum, r) => sum + r.max_score, 0) !== 100)
         problems.push(`${grade.learner}: bad Classroom JSON header`);
     } catch (error) {
       problems.push(`${grade.learner}: Classroom JSON does not parse: ${(error as Error).message}`);
     }
+    problems.push(...reporterDisagrees(grade).map((p) => `${names[i]}: ${p}`));
     for (const p of checkXml(xml)) problems.push(`${names[i]}: JUnit XML: ${p}`);
     for (const p of checkMarkdown(markdown)) problems.push(`${names[i]}: feedback: ${p}`);
     for (const [ext, text] of [
@@ -313,11 +283,17 @@ async function main(): Promise<number> {
     ]) {
       problems.push(...reportProblems(`${names[i]}.${ext}`, text, hostPaths));
     }
+    const parts = {
+      notes: grade.notes,
+      reasons: grade.lessons.flatMap((l) => l.reasons),
+      messages: grade.lessons.flatMap((l) => l.tests.map((t) => t.message)),
+    };
+    problems.push(...overLimits(parts).map((p) => `${names[i]}: unbounded feedback: ${p}`));
     const mine = check(fixtures[i], grade, markdown);
     problems.push(...mine.map((p) => `${names[i]}: ${p}`));
     const lessonPoints = grade.lessons.map((l) => points(l.score).padStart(5)).join(" ");
     console.log(
-      `${mine.length === 0 ? "ok " : "BAD"} ${names[i].padEnd(28)} ${points(grade.score).padStart(6)}/100 ${(grade.durationMs / 1000).toFixed(1).padStart(5)} s  ${lessonPoints}`,
+      `${mine.length === 0 ? "ok " : "BAD"} ${names[i].padEnd(28)} ${points(grade.score).padStart(6)}/100 ${(grade.durationMs / 1000).toFixed(1).padStart(5)} s ${`(own ${(grade.ownMs / 1000).toFixed(1)} s)`.padStart(14)}  ${lessonPoints}`,
     );
   });
   const csv = gradebookCsv(
@@ -340,9 +316,15 @@ async function main(): Promise<number> {
   if (readFileSync(githubOutput, "utf8") !== "") problems.push("$GITHUB_OUTPUT was written during the batch");
   if (readFileSync(streamFile, "utf8") !== "") problems.push("the stream file named in the environment was written");
 
+  // One after the other: a grader that starts removes what killed graders left, which the stopped graders check.
   const loop = folders[names.indexOf("infinite-loop")];
-  if (sandbox && loop && only.length === 0)
-    problems.push(...(await killedGraderLeavesNothing(loop, path.join(temp, "killed-out"))));
+  if (sandbox && loop) problems.push(...(await stoppedGraderTests(loop, temp)));
+  const referenceCopy = folders[names.indexOf("reference")];
+  if (sandbox && referenceCopy) {
+    const busy = await busyMachineTest(referenceCopy, temp);
+    problems.push(...busy.problems);
+    console.log(busy.summary);
+  }
 
   const after = courseFingerprint();
   for (const [file, hash] of before) {
@@ -358,6 +340,8 @@ async function main(): Promise<number> {
   );
   if (problems.length > 0) {
     console.error(`grade:selftest found ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    // Kept for a look (the submissions as graded, the busy machine's reports); 90 MB with the 20,000 extra files.
+    console.error(`The submissions and outputs are kept in ${temp}: remove it when done.`);
     return 1;
   }
   rmSync(temp, { recursive: true, force: true });

@@ -4,10 +4,11 @@
  * (its own tests, configs, package.json): grading always uses this course's pristine lessons and tests.
  */
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
+import { type Dir, existsSync, lstatSync, opendirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { ROOT } from "../lib/target";
+import { LIMITS, someOf } from "./bounds";
 
 /** A course file larger than this is not read: no module of the course comes near it. */
 export const MAX_FILE_BYTES = 512 * 1024;
@@ -76,14 +77,39 @@ export function readSubmission(
       files.set(name, readFileSync(file, "utf8"));
     }
   }
-  const extra = safeList(src).filter((n) => n.endsWith(".ts") && !moduleNames.includes(n));
-  if (extra.length > 0) {
+  const extra = firstNames(src, (n) => n.endsWith(".ts") && !moduleNames.includes(n));
+  if (extra.total > 0) {
     notes.push(
-      `Only the course's own files in src/ are graded (${moduleNames.join(", ")}); ignored: ${extra.join(", ")}.`,
+      `Only the course's own files in src/ are graded (${moduleNames.join(", ")}); ignored: ${someOf(extra.names, extra.total)}.`,
     );
   }
   if (src !== dir) notes.push(...ignoredCourseFiles(dir));
   return { learner, source: dir, files, notes };
+}
+
+/**
+ * The first names in `dir` (in sorted order) that `wanted` accepts, as many as a note lists, and how many it
+ * accepts in all: read one entry at a time, so a folder of a million files costs time, not memory.
+ */
+function firstNames(dir: string, wanted: (name: string) => boolean): { names: string[]; total: number } {
+  const names: string[] = [];
+  let total = 0;
+  let folder: Dir | undefined;
+  try {
+    folder = opendirSync(dir);
+    for (let entry = folder.readSync(); entry; entry = folder.readSync()) {
+      if (!wanted(entry.name)) continue;
+      total++;
+      names.push(entry.name);
+      names.sort();
+      if (names.length > LIMITS.listItems) names.pop();
+    }
+  } catch {
+    // An unreadable folder lists nothing.
+  } finally {
+    folder?.closeSync();
+  }
+  return { names, total };
 }
 
 function safeList(dir: string): string[] {
@@ -141,8 +167,8 @@ function ignoredCourseFiles(dir: string): string[] {
   }
   if (edited.length + missing.length > 0) {
     const parts = [
-      edited.length > 0 ? `edited ${edited.join(", ")}` : "",
-      missing.length > 0 ? `deleted ${missing.join(", ")}` : "",
+      edited.length > 0 ? `edited ${someOf(edited)}` : "",
+      missing.length > 0 ? `deleted ${someOf(missing)}` : "",
     ].filter(Boolean);
     notes.push(
       `The submission ${parts.join(" and ")}. Ignored: grading always runs the course's own tests, unchanged.`,

@@ -4,15 +4,21 @@
  * run's result channel (result-reporter.ts writes them to descriptor 3, a pipe this process reads); each
  * is stamped with the time it arrived here. What the run prints is kept only to explain a crash.
  *
- * Time limits: a test file may take `fileTimeoutMs` from the moment it starts loading (its imports count)
+ * Time limits, in the run's own time (own-time.ts: the time the machine kept it waiting for a processor does
+ * not count): a test file may take `fileLimitMs(file)` from the moment it starts loading (its imports count)
  * to its end; the run as a whole `timeoutMs`. A file over its limit stops the run; the outcome names it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { ROOT } from "../lib/target";
+import { atExit } from "./at-exit";
+import { courseClassHooks } from "./class-hooks";
+import { OwnClock, processTree } from "./own-time";
 import type { ResultEvent } from "./result-reporter";
 import { SANDBOX_COURSE, SANDBOX_LEARNER, type Sandbox, type SandboxLimits, sandboxed } from "./sandbox";
+import { CLASS_HOOKS_VARIABLE } from "./trust";
 
 export interface RunRequest {
   /** The host folder holding the learner's `src/` (and the course's tsconfig.json beside it). */
@@ -21,13 +27,15 @@ export interface RunRequest {
   files: string[];
   /** Each test file in a test process of its own (slower; nothing carries over between files). */
   isolate: boolean;
-  fileTimeoutMs: number;
+  /** The own time each test file may take (own-time.ts), from the moment it starts loading to its end. */
+  fileLimitMs: (file: string) => number;
+  /** The own time the whole run may take, vitest's start-up included. */
   timeoutMs: number;
   /** Heap limit of the test process, in megabytes; the whole run gets more (see runLimits). */
   memoryMb: number;
 }
 
-/** An event of the result channel, with the time (this process's clock) it arrived. */
+/** An event of the result channel, with the time it arrived: the run's own time (own-time.ts), in ms. */
 export type Received = ResultEvent & { at: number };
 
 export interface RunOutcome {
@@ -37,11 +45,14 @@ export interface RunOutcome {
   output: string;
   /** The whole run went over `timeoutMs`. */
   timedOut: boolean;
-  /** The test file (relative) that went over `fileTimeoutMs` and stopped the run. */
+  /** The test file (relative) that went over its limit and stopped the run. */
   stalledFile?: string;
   /** A process of the run went over a memory limit (the heap's, or the run's control group's). */
   outOfMemory: boolean;
+  /** The run's wall-clock time. */
   elapsedMs: number;
+  /** The run's own time: its wall-clock time, less the time the machine kept it waiting (own-time.ts). */
+  ownMs: number;
   peakMemoryBytes?: number;
 }
 
@@ -55,7 +66,8 @@ export function runLimits(memoryMb: number, timeoutMs: number): SandboxLimits {
     // vitest's own process, esbuild and the test process's code and buffers need about 400 MB beside the heap.
     memoryMb: memoryMb + 512,
     tasks: 256,
-    cpuSeconds: Math.ceil(timeoutMs / 1000) + 10,
+    // A backstop: the run's own time on every processor (a process's threads can run on all of them at once).
+    cpuSeconds: Math.ceil((timeoutMs / 1000) * os.availableParallelism()) + 10,
     fileMb: 32,
   };
 }
@@ -93,6 +105,7 @@ export async function runVitest(request: RunRequest, sandbox: Sandbox | undefine
     COURSE_TARGET: `${learner}/src`,
     COURSE_GRADE_MEMORY_MB: String(request.memoryMb),
     COURSE_GRADE_CACHE: cache,
+    [CLASS_HOOKS_VARIABLE]: JSON.stringify(courseClassHooks()),
   };
   const limits = runLimits(request.memoryMb, request.timeoutMs);
   const launch = sandbox ? sandboxed(sandbox, request.learnerDir, argv, env, limits) : undefined;
@@ -101,7 +114,11 @@ export async function runVitest(request: RunRequest, sandbox: Sandbox | undefine
   const child = launch
     ? spawn(launch.command, launch.args, { env: {}, stdio: ["ignore", "pipe", "pipe", "pipe"] })
     : spawn(argv[0], argv.slice(1), { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe", "pipe"], detached: true });
-  track(child, !sandbox);
+  // Killed with the grader, however it ends (the sandbox's --die-with-parent also covers a SIGKILL).
+  const release = atExit(() => kill(child, !sandbox));
+  const processes = () =>
+    launch?.group ? launch.group.members() : child.pid !== undefined ? processTree(child.pid) : [];
+  const clock = new OwnClock();
 
   const events: Received[] = [];
   let output = "";
@@ -120,36 +137,34 @@ export async function runVitest(request: RunRequest, sandbox: Sandbox | undefine
     pending = lines.pop() ?? "";
     for (const line of lines) {
       const event = parseEvent(line, course);
-      if (event) events.push({ ...event, at: Date.now() });
+      if (event) events.push({ ...event, at: clock.latest });
     }
   });
 
   let timedOut = false;
   let stalledFile: string | undefined;
+  let ownMs = 0;
   const stop = () => kill(child, !sandbox);
-  const timer = setTimeout(() => {
-    timedOut = true;
-    stop();
-  }, request.timeoutMs);
-  // Without a control group, the grader itself watches the run's memory (Buffers included), every 100 ms.
+  // Every 100 ms: the run's own time against its limits and, without a control group, its memory (Buffers
+  // included), watched by the grader itself.
   let overMemory = false;
   const watchMemory = !launch?.group && child.pid !== undefined;
   const watch = setInterval(() => {
-    stalledFile = runningTooLong(events, request.fileTimeoutMs);
-    if (stalledFile) stop();
-    if (watchMemory && treeMemoryBytes(child.pid as number) > limits.memoryMb * 1024 * 1024) {
-      overMemory = true;
-      stop();
-    }
+    const members = processes();
+    ownMs = clock.read(members);
+    stalledFile ??= runningTooLong(events, request.fileLimitMs, ownMs);
+    if (ownMs > request.timeoutMs) timedOut = true;
+    if (watchMemory && treeMemoryBytes(members) > limits.memoryMb * 1024 * 1024) overMemory = true;
+    if (stalledFile || timedOut || overMemory) stop();
   }, 100);
 
   const exitCode = await new Promise<number | null>((resolve) => {
     child.on("error", () => resolve(null));
     child.on("close", (code) => resolve(code));
   });
-  clearTimeout(timer);
   clearInterval(watch);
-  untrack(child);
+  ownMs = clock.read([]);
+  release();
   if (!sandbox) kill(child, true); // workers left behind by a crashed vitest go with it
   const outOfMemory =
     overMemory ||
@@ -165,27 +180,17 @@ export async function runVitest(request: RunRequest, sandbox: Sandbox | undefine
     stalledFile,
     outOfMemory,
     elapsedMs: Date.now() - started,
+    ownMs,
     peakMemoryBytes,
   };
 }
 
-/** The resident memory of process `root` and all its descendants, in bytes (read from /proc). */
-export function treeMemoryBytes(root: number): number {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = readProc(`/proc/${entry}/stat`);
-    // "pid (name) state ppid ...": the name may hold spaces and parentheses, so read after the last ")".
-    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    if (ppid) children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-  }
+/** The resident memory of `processes`, in bytes (read from /proc). */
+function treeMemoryBytes(processes: number[]): number {
   let bytes = 0;
-  const todo = [root];
-  while (todo.length > 0) {
-    const pid = todo.pop() as number;
+  for (const pid of processes) {
     const rss = /VmRSS:\s+(\d+) kB/.exec(readProc(`/proc/${pid}/status`));
     if (rss) bytes += Number(rss[1]) * 1024;
-    todo.push(...(children.get(pid) ?? []));
   }
   return bytes;
 }
@@ -218,44 +223,24 @@ function parseEvent(line: string, course: string): ResultEvent | undefined {
   }
   if (e.event === "end") {
     const errors = Array.isArray(e.errors) ? e.errors.map(text) : [];
-    return { event: "end", file, errors };
+    const printed = typeof e.printed === "number" && e.printed > 0 ? e.printed : 0;
+    return { event: "end", file, errors, printed };
   }
   return undefined;
 }
 
 /**
- * The file that has been running longer than `limitMs`, if any. Only the file that started last can be
- * running (test files load and run one after another); an earlier file that has not ended yet is one whose
- * results the test process had not sent when it stopped, so it is never blamed.
+ * The file that has been running longer than its limit at `now` (the run's own time), if any. Only the file
+ * that started last can be running (test files load and run one after another); an earlier file that has not
+ * ended yet is one whose results the test process had not sent when it stopped, so it is never blamed.
  */
-export function runningTooLong(events: Received[], limitMs: number, now = Date.now()): string | undefined {
+export function runningTooLong(events: Received[], limitMs: (file: string) => number, now: number): string | undefined {
   let last = -1;
   for (let i = 0; i < events.length; i++) if (events[i].event === "queued") last = i;
   if (last < 0) return undefined;
   const { file, at } = events[last];
   const ended = events.slice(last).some((e) => e.event === "end" && e.file === file);
-  return !ended && now - at > limitMs ? file : undefined;
-}
-
-// Every run still going when the grader exits is killed with it (the sandbox's --die-with-parent covers
-// a grader killed outright; this covers Ctrl-C and ordinary exits, and runs without a sandbox).
-const running = new Map<ChildProcess, boolean>();
-let hooked = false;
-
-function track(child: ChildProcess, group: boolean): void {
-  running.set(child, group);
-  if (hooked) return;
-  hooked = true;
-  process.on("exit", () => {
-    for (const [c, g] of running) kill(c, g);
-  });
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.once(signal, () => process.exit(130));
-  }
-}
-
-function untrack(child: ChildProcess): void {
-  running.delete(child);
+  return !ended && now - at > limitMs(file) ? file : undefined;
 }
 
 function kill(child: ChildProcess, group: boolean): void {
