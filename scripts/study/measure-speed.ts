@@ -249,7 +249,7 @@ export function speedMarkdown(m: SpeedMeasurement, codeFolder: string, figurePre
   return [
     generatedBy("npm run measure -- --lesson 18", codeFolder),
     "",
-    `**Measured** on ${m.machine}, load average ${m.load[0]} before and ${m.load[1]} after (the machine is shared: ` +
+    `**Measured** on ${m.machine}, load average ${m.load[0].toFixed(2)} before and ${m.load[1].toFixed(2)} after (the machine is shared: ` +
       `a load above its ${m.peak.threads} cores means other programs wanted them too). Every path did the same ` +
       `step, ${m.flopsPerExample.toLocaleString("en-US")} floating-point operations per example, round after ` +
       `round side by side in one process; each figure is the median of ${m.rounds} rounds, with the fastest and ` +
