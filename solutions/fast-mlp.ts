@@ -4,8 +4,10 @@
  * Lesson 17's network without the graph: nin-hidden-nout (784-128-10 for MNIST), tanh, softmax cross-entropy, its
  * forward and backward passes written out on packed arrays (lessons 14 and 16's local steps, in the order
  * `backward()` would call them), every matrix product handed to a `Matmul` you choose: one of your loops of lesson
- * 18, the threads, or the SIMD kernel. Every array lives in one arena, so the threads and the kernel can reach it.
- * Lesson 18's tests check that it computes the gradients of lesson 14's engine.
+ * 18, the threads, or the SIMD kernel. The rest of the step's work (the products with a transposed matrix, tanh, the
+ * update) is JavaScript below, unless the path hands in kernels of its own (`StepKernels`: the SIMD paths hand in
+ * kernels.wat's). Every array lives in one arena, so the threads and the kernels can reach it. Lesson 18's tests
+ * check that it computes the gradients of lesson 14's engine.
  *
  *     const net = new FastMlp({ sizes: [784, 128, 10], batch: 64, kind: "float32", arena, matmul });
  *     net.copyWeights(mlp);                 // lesson 14's MLP(784, [128, 10])
@@ -29,6 +31,22 @@ export interface FastMlpOptions {
   arena: Arena;
   /** Every matrix product: C = A · B into C. */
   matmul: Matmul;
+  /** The rest of the step's work; by default the JavaScript of this file, with `matmul` for the products. */
+  kernels?: StepKernels;
+}
+
+/**
+ * The work of a step besides its products C = A · B: once the products are fast, what is left. By default the
+ * JavaScript functions of this file (`javascriptKernels`); the SIMD paths hand in the WebAssembly kernels of
+ * kernels.wat, which do the same four numbers at a time in float32 (`SimdMatmul.stepKernels()`).
+ */
+export interface StepKernels {
+  /** C = Aᵀ · B for A stored inner × rows (so that Aᵀ is rows × inner), into C (rows × cols). */
+  matmulTransposedA: Matmul;
+  /** Every row of x (cols wide) plus the row b, then tanh of every entry, in place. */
+  addRowAndTanh(x: FloatArray, b: FloatArray, cols: number): void;
+  /** p −= lr · g, number by number: a plain gradient descent step on one parameter. */
+  sgd(p: FloatArray, g: FloatArray, lr: number): void;
 }
 
 /** The weights of a lesson 14 `MLP` with one hidden layer: its layers' `weight` (nin × nout) and `bias` (1 × nout). */
@@ -52,19 +70,18 @@ export class FastMlp {
   readonly dw2: FloatArray;
   readonly db2: FloatArray;
   private readonly matmul: Matmul;
-  /** The batch (batch × nin) and its transpose (nin × batch). */
+  private readonly kernels: StepKernels;
+  /** The batch (batch × nin). */
   private readonly x: FloatArray;
-  private readonly xT: FloatArray;
-  /** tanh of the hidden layer (batch × hidden), its transpose, and its gradient (batch × hidden). */
+  /** tanh of the hidden layer (batch × hidden), and its gradient. */
   private readonly h: FloatArray;
-  private readonly hT: FloatArray;
   private readonly dh: FloatArray;
   /** The logits (batch × nout), W2's transpose (nout × hidden), and the logits' gradient. */
   private readonly logits: FloatArray;
   private readonly w2T: FloatArray;
   private readonly dlogits: FloatArray;
 
-  constructor({ sizes, batch, kind, arena, matmul }: FastMlpOptions) {
+  constructor({ sizes, batch, kind, arena, matmul, kernels }: FastMlpOptions) {
     const [nin, hidden, nout] = sizes;
     for (const n of [nin, hidden, nout, batch]) {
       if (!Number.isInteger(n) || n < 1)
@@ -79,9 +96,10 @@ export class FastMlp {
       floats(hidden * nout),
       floats(nout),
     ];
-    [this.x, this.xT] = [floats(batch * nin), floats(nin * batch)];
-    [this.h, this.hT, this.dh] = [floats(batch * hidden), floats(hidden * batch), floats(batch * hidden)];
+    [this.x, this.h, this.dh] = [floats(batch * nin), floats(batch * hidden), floats(batch * hidden)];
     [this.logits, this.w2T, this.dlogits] = [floats(batch * nout), floats(nout * hidden), floats(batch * nout)];
+    // Room for the larger of the two transposes that the JavaScript's Aᵀ · B writes out: xᵀ and hᵀ.
+    this.kernels = kernels ?? javascriptKernels(matmul, floats(Math.max(nin, hidden) * batch));
   }
 
   /** [W1, b1, W2, b2]: what an optimizer moves. */
@@ -124,7 +142,7 @@ export class FastMlp {
     const h = this.h.subarray(0, rows * hidden);
     const logits = this.logits.subarray(0, rows * nout);
     this.matmul(this.x.subarray(0, rows * nin), this.w1, h, rows, nin, hidden);
-    addRowAndTanh(h, this.b1, hidden);
+    this.kernels.addRowAndTanh(h, this.b1, hidden);
     this.matmul(h, this.w2, logits, rows, hidden, nout);
     addRow(logits, this.b2, nout);
     return logits;
@@ -158,20 +176,25 @@ export class FastMlp {
     const h = this.h.subarray(0, rows * hidden);
     const dlogits = this.logitsGrad(rows);
     const dh = this.dh.subarray(0, rows * hidden);
-    const hT = this.hT.subarray(0, hidden * rows);
-    const xT = this.xT.subarray(0, nin * rows);
+    const { matmulTransposedA } = this.kernels;
     // The output layer: dW2 = hᵀ · dlogits, db2 = the sum of dlogits' rows, dh = dlogits · W2ᵀ.
-    transpose(h, hT, rows, hidden);
-    this.matmul(hT, dlogits, this.dw2, hidden, rows, nout);
+    matmulTransposedA(h, dlogits, this.dw2, hidden, rows, nout);
     sumRows(dlogits, this.db2, nout);
     transpose(this.w2, this.w2T, hidden, nout);
     this.matmul(dlogits, this.w2T, dh, rows, nout, hidden);
     // tanh's local step, in place: dz1 = dh · (1 − h²).
     for (let i = 0; i < dh.length; i++) dh[i] *= 1 - h[i] * h[i];
     // The hidden layer: dW1 = xᵀ · dz1, db1 = the sum of dz1's rows. (Nothing needs dL/dx.)
-    transpose(this.x.subarray(0, rows * nin), xT, rows, nin);
-    this.matmul(xT, dh, this.dw1, nin, rows, hidden);
+    matmulTransposedA(this.x.subarray(0, rows * nin), dh, this.dw1, nin, rows, hidden);
     sumRows(dh, this.db1, hidden);
+  }
+
+  /** Plain gradient descent, lesson 9's `update`: every parameter p −= lr · its gradient, after a `step`. */
+  update(lr: number): void {
+    const grads = this.grads();
+    this.parameters().forEach((p, n) => {
+      this.kernels.sgd(p, grads[n], lr);
+    });
   }
 
   /**
@@ -247,6 +270,22 @@ export class PackedAdam {
   }
 }
 
+/**
+ * The step's other work in JavaScript: C = Aᵀ · B writes the transpose of A out into `scratch`, then multiplies it by
+ * `matmul` (the products are then all `matmul`'s, as lesson 18's loops want).
+ */
+function javascriptKernels(matmul: Matmul, scratch: FloatArray): StepKernels {
+  return {
+    matmulTransposedA(a, b, c, rows, inner, cols) {
+      const aT = scratch.subarray(0, rows * inner);
+      transpose(a, aT, inner, rows);
+      matmul(aT, b, c, rows, inner, cols);
+    },
+    addRowAndTanh,
+    sgd,
+  };
+}
+
 /** Every row of x (cols wide) plus the row b, then tanh of every entry. */
 function addRowAndTanh(x: FloatArray, b: FloatArray, cols: number): void {
   for (let i = 0; i < x.length; i++) x[i] = Math.tanh(x[i] + b[i % cols]);
@@ -255,6 +294,11 @@ function addRowAndTanh(x: FloatArray, b: FloatArray, cols: number): void {
 /** Every row of x (cols wide) plus the row b. */
 function addRow(x: FloatArray, b: FloatArray, cols: number): void {
   for (let i = 0; i < x.length; i++) x[i] += b[i % cols];
+}
+
+/** p −= lr · g, number by number. */
+function sgd(p: FloatArray, g: FloatArray, lr: number): void {
+  for (let i = 0; i < p.length; i++) p[i] -= lr * g[i];
 }
 
 /** out = the sum of the rows of x (cols wide). */

@@ -238,11 +238,10 @@ function checkSplit(rows: number, parts: number, align: number): void {
   }
 }
 
-function checkRange(range: RowRange, rows: number): void {
+/** Throws unless `range` is a range of rows of a matrix of `rows` rows, none empty; `who` names the caller. */
+export function checkRange(range: RowRange, rows: number, who = "matmulRows"): void {
   const { start, end } = range;
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > rows || start >= end) {
-    throw new RangeError(
-      `matmulRows: the rows ${start} to ${end} are not a range of rows of a matrix of ${rows} rows.`,
-    );
+    throw new RangeError(`${who}: the rows ${start} to ${end} are not a range of rows of a matrix of ${rows} rows.`);
   }
 }

@@ -2,7 +2,8 @@
  * Provided: you do not need to edit this file; read it with lesson 18's step 3.
  *
  * Both cores on one matrix product: worker threads, each running your `matmulRows` on its share of the rows
- * (your `splitRows` decides the shares), on arrays that live in shared memory, so that no number is copied.
+ * (your `splitRows` decides the shares), on arrays that live in shared memory, so that no number is copied. With the
+ * SIMD kernels, the threads also share the products with A transposed (`matmulTransposedA`) of a FastMlp step.
  *
  *     const arena = Arena.shared(16 << 20);
  *     const threads = await MatmulThreads.start(arena, { kind: "loops", name: "matmulBlocked" }, 2);
@@ -29,14 +30,20 @@
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { Arena } from "./arena";
-import { BLOCK_ROWS, type FloatArray, type Matmul, matmulRows, splitRows } from "./matmul-loops";
-import { type LoopKernelName, loopKernel, Slot, State, spinWhile } from "./matmul-worker";
-import { SimdMatmul } from "./simd-matmul";
+import type { StepKernels } from "./fast-mlp";
+import { BLOCK_ROWS, type FloatArray, type Matmul, splitRows } from "./matmul-loops";
+import {
+  Product,
+  productRows,
+  Slot,
+  State,
+  spinWhile,
+  type ThreadKernel,
+  type ThreadKernels,
+  threadKernels,
+} from "./matmul-worker";
 
-/** What each thread runs on its rows: one of your loops by name, or the SIMD kernel on its memory. */
-export type ThreadKernel =
-  | { kind: "loops"; name: LoopKernelName }
-  | { kind: "simd"; module: WebAssembly.Module; memory: WebAssembly.Memory };
+export type { ThreadKernel } from "./matmul-worker";
 
 /** Numbers per worker in the control array (see matmul-worker.ts: the state and a job's numbers). */
 const SLOT = 16;
@@ -68,8 +75,8 @@ export class MatmulThreads {
     private readonly arena: Arena,
     private readonly control: Int32Array,
     private readonly helpers: Helper[],
-    /** The kernel the calling thread runs on its own share. */
-    private readonly kernel: Matmul,
+    /** The kernels the calling thread runs on its own share. */
+    private readonly own: ThreadKernels,
     private readonly options: Required<ThreadOptions>,
   ) {}
 
@@ -95,8 +102,7 @@ export class MatmulThreads {
         startWorker({ control, slot: w * SLOT, buffer: arena.buffer, kernel, spinMs: settings.spinMs }),
       ),
     );
-    const own = kernel.kind === "loops" ? loopKernel(kernel.name) : new SimdMatmul(kernel.module, kernel.memory).matmul;
-    return new MatmulThreads(arena, control, helpers, own, settings);
+    return new MatmulThreads(arena, control, helpers, threadKernels(kernel), settings);
   }
 
   /** How many products were shared between the threads so far, and how many the calling thread computed alone. */
@@ -109,7 +115,28 @@ export class MatmulThreads {
 
   /** C = A · B, the rows shared between the threads: a Matmul like the loops, for arrays of the arena. */
   readonly matmul: Matmul = (a, b, c, rows, inner, cols) => {
-    for (const array of [a, b, c]) this.checkInArena(array);
+    this.share(Product.Plain, [a, b, c], [rows, inner, cols]);
+  };
+
+  /** C = Aᵀ · B for A stored inner × rows, the rows of C shared the same way: the SIMD kernels only. */
+  readonly matmulTransposedA: Matmul = (a, b, c, rows, inner, cols) => {
+    this.share(Product.TransposedA, [a, b, c], [rows, inner, cols]);
+  };
+
+  /**
+   * With the SIMD kernels, the rest of a FastMlp step: the products with A transposed shared between the threads, the
+   * element-wise kernels on this thread. (Undefined with the loops, which leave that work to FastMlp's JavaScript.)
+   */
+  stepKernels(): StepKernels | undefined {
+    const { simd } = this.own;
+    return simd && { ...simd.stepKernels(), matmulTransposedA: this.matmulTransposedA };
+  }
+
+  /** One product, its rows shared: the workers' shares handed over, this thread's computed, then every worker waited for. */
+  private share(product: Product, matrices: [FloatArray, FloatArray, FloatArray], shape: [number, number, number]) {
+    const [a, b, c] = matrices;
+    const [rows, inner, cols] = shape;
+    for (const array of matrices) this.checkInArena(array);
     const parts = rows * inner * cols < this.options.shareFrom ? 1 : this.threads;
     const [own, ...shares] = splitRows(rows, parts, BLOCK_ROWS);
     this.products[shares.length > 0 ? "shared" : "alone"] += 1;
@@ -117,7 +144,7 @@ export class MatmulThreads {
       const base = w * SLOT;
       const float32 = a instanceof Float32Array ? 1 : 0;
       this.control.set(
-        [a.byteOffset, b.byteOffset, c.byteOffset, rows, inner, cols, range.start, range.end, float32],
+        [a.byteOffset, b.byteOffset, c.byteOffset, rows, inner, cols, range.start, range.end, float32, product],
         base + Slot.A,
       );
       Atomics.store(this.control, base + Slot.State, State.Job);
@@ -125,7 +152,7 @@ export class MatmulThreads {
     });
     let failure: unknown;
     try {
-      matmulRows(this.kernel, a, b, c, rows, inner, cols, own);
+      productRows(this.own, product, matrices, shape, own);
     } catch (error) {
       failure = error;
     }
@@ -139,7 +166,7 @@ export class MatmulThreads {
       }
     });
     if (failure !== undefined) throw failure;
-  };
+  }
 
   /** Stops the workers. */
   async close(): Promise<void> {

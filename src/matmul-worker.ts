@@ -2,7 +2,8 @@
  * Provided: you do not need to edit this file; read it with lesson 18's step 3.
  *
  * One worker thread of `MatmulThreads` (matmul-threads.ts). It waits on its slot of the shared control array until
- * the main thread hands it a job there, computes its rows of the product with your `matmulRows`, and says DONE (or
+ * the main thread hands it a job there, computes its rows of the product with your `matmulRows` (or, for a product
+ * with A transposed, with the SIMD kernel told its rows), and says DONE (or
  * FAILED, with the error's message on its port) through the same slot. It waits by checking the slot again and
  * again for `spinMs` (a job that comes soon starts at once), then asleep in `Atomics.wait` (no processor time, but
  * tens of microseconds to wake up).
@@ -10,7 +11,15 @@
  * Lesson 18.
  */
 import { isMainThread, type MessagePort, parentPort, workerData } from "node:worker_threads";
-import { type FloatArray, type Matmul, matmulBlocked, matmulIJK, matmulIKJ, matmulRows } from "./matmul-loops";
+import {
+  type FloatArray,
+  type Matmul,
+  matmulBlocked,
+  matmulIJK,
+  matmulIKJ,
+  matmulRows,
+  type RowRange,
+} from "./matmul-loops";
 import { SimdMatmul } from "./simd-matmul";
 
 /** A slot's state: what the main thread asks (Job, Quit) and what the worker answers (Done, Failed). */
@@ -22,7 +31,16 @@ export enum State {
   Quit = 4,
 }
 
-/** Where each number of a job is in a slot: A, B and C as byte offsets in the arena, the shape, the rows, the kind. */
+/** Which product a job is: C = A · B, or C = Aᵀ · B with A stored inner × rows (the SIMD kernel only). */
+export enum Product {
+  Plain = 0,
+  TransposedA = 1,
+}
+
+/**
+ * Where each number of a job is in a slot: A, B and C as byte offsets in the arena, the shape, the rows, the kind,
+ * the product.
+ */
 export enum Slot {
   State = 0,
   A = 1,
@@ -35,6 +53,7 @@ export enum Slot {
   End = 8,
   /** 1 when the matrices are Float32Arrays, 0 when Float64Arrays. */
   Float32 = 9,
+  Product = 10,
 }
 
 const LOOPS = { matmulIJK, matmulIKJ, matmulBlocked };
@@ -50,13 +69,46 @@ export function loopKernel(name: LoopKernelName): Matmul {
   return kernel;
 }
 
+/** What each thread runs on its rows: one of your loops by name, or the SIMD kernels on their memory. */
+export type ThreadKernel =
+  | { kind: "loops"; name: LoopKernelName }
+  | { kind: "simd"; module: WebAssembly.Module; memory: WebAssembly.Memory };
+
+/** A thread's kernels: the product it hands to your `matmulRows`, and the SIMD kernels when it has them. */
+export interface ThreadKernels {
+  matmul: Matmul;
+  simd?: SimdMatmul;
+}
+
+/** The kernels of `kernel`, made in the thread that runs them. */
+export function threadKernels(kernel: ThreadKernel): ThreadKernels {
+  if (kernel.kind === "loops") return { matmul: loopKernel(kernel.name) };
+  const simd = new SimdMatmul(kernel.module, kernel.memory);
+  return { matmul: simd.matmul, simd };
+}
+
+/** One thread's share of a product: the rows `range` of C = A · B (by your `matmulRows`) or of C = Aᵀ · B. */
+export function productRows(
+  kernels: ThreadKernels,
+  product: Product,
+  [a, b, c]: [FloatArray, FloatArray, FloatArray],
+  [rows, inner, cols]: [number, number, number],
+  range: RowRange,
+): void {
+  if (product === Product.Plain) {
+    matmulRows(kernels.matmul, a, b, c, rows, inner, cols, range);
+  } else if (kernels.simd) {
+    kernels.simd.transposedARows(a, b, c, rows, inner, cols, range);
+  } else {
+    throw new TypeError("MatmulThreads: only the SIMD kernel multiplies with A transposed; the loops compute A · B.");
+  }
+}
+
 interface WorkerSetup {
   control: Int32Array;
   slot: number;
   buffer: ArrayBufferLike;
-  kernel:
-    | { kind: "loops"; name: LoopKernelName }
-    | { kind: "simd"; module: WebAssembly.Module; memory: WebAssembly.Memory };
+  kernel: ThreadKernel;
   errors: MessagePort;
   spinMs: number;
 }
@@ -83,7 +135,7 @@ function view(buffer: ArrayBufferLike, offset: number, length: number, float32: 
 }
 
 function serve({ control, slot, buffer, kernel, errors, spinMs }: WorkerSetup): void {
-  const run = kernel.kind === "loops" ? loopKernel(kernel.name) : new SimdMatmul(kernel.module, kernel.memory).matmul;
+  const kernels = threadKernels(kernel);
   const state = slot + Slot.State;
   parentPort?.postMessage("ready");
   for (;;) {
@@ -95,14 +147,17 @@ function serve({ control, slot, buffer, kernel, errors, spinMs }: WorkerSetup): 
       now = Atomics.load(control, state);
     }
     if (now === State.Quit) return;
-    const [a, b, c, rows, inner, cols, start, end, float32] = control.subarray(slot + Slot.A, slot + Slot.Float32 + 1);
+    const [a, b, c, rows, inner, cols, start, end, float32, product] = control.subarray(
+      slot + Slot.A,
+      slot + Slot.Product + 1,
+    );
     try {
       const [viewA, viewB, viewC] = [
         [a, rows * inner],
         [b, inner * cols],
         [c, rows * cols],
       ].map(([offset, length]) => view(buffer, offset, length, float32 === 1));
-      matmulRows(run, viewA, viewB, viewC, rows, inner, cols, { start, end });
+      productRows(kernels, product, [viewA, viewB, viewC], [rows, inner, cols], { start, end });
       Atomics.store(control, state, State.Done);
     } catch (error) {
       errors.postMessage({ message: error instanceof Error ? error.message : String(error) });

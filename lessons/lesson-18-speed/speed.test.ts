@@ -7,7 +7,7 @@
  * `npm run bench` and the lesson's own measurements, where a busy machine cannot fail a test.
  */
 import { Arena, type FloatKind } from "@course/arena";
-import { FastMlp, PackedAdam } from "@course/fast-mlp";
+import { FastMlp, PackedAdam, type StepKernels } from "@course/fast-mlp";
 import {
   type FloatArray,
   type Matmul,
@@ -329,10 +329,10 @@ function problem(seed: number) {
   return { mlp, x, labels, ...engineGradients(mlp, x, labels) };
 }
 
-/** A FastMlp on `matmul`, with the problem's weights and batch, after one step. */
-function fastStep(kind: FloatKind, arena: Arena, matmul: Matmul, seed: number) {
+/** A FastMlp on `matmul` (and `kernels`, if any), with the problem's weights and batch, after one step. */
+function fastStep(kind: FloatKind, arena: Arena, matmul: Matmul, seed: number, kernels?: StepKernels) {
   const { mlp, x, labels, loss, grads } = problem(seed);
-  const net = new FastMlp({ sizes: SIZES, batch: BATCH + 3, kind, arena, matmul });
+  const net = new FastMlp({ sizes: SIZES, batch: BATCH + 3, kind, arena, matmul, kernels });
   net.copyWeights(mlp);
   x.forEach((row, r) => {
     net.input(r).set(row);
@@ -384,6 +384,22 @@ describe("Every path computes lesson 14's gradients", () => {
     }, async () => {
       const pool = await simdThreads();
       expectEngineGradients("SIMD, two threads", fastStep("float32", simdArena, pool.matmul, 6), 1e-5);
+    });
+
+    test("the MNIST step with the SIMD kernels for the rest of its work too (tanh, Aᵀ · B), as measured: lesson 14's gradients to 1e-5", {
+      timeout: STARTS,
+    }, async () => {
+      const simd = new SimdMatmul(await simdKernels(), memory);
+      const run = fastStep("float32", simdArena, simd.matmul, 7, simd.stepKernels());
+      expectEngineGradients("SIMD with its step kernels, one thread", run, 1e-5);
+    });
+
+    test("the same on two threads, the products with A transposed shared too: lesson 14's gradients to 1e-5", {
+      timeout: STARTS,
+    }, async () => {
+      const pool = await simdThreads();
+      const run = fastStep("float32", simdArena, pool.matmul, 8, pool.stepKernels());
+      expectEngineGradients("SIMD with its step kernels, two threads", run, 1e-5);
     });
 
     test("the SIMD kernel on two threads multiplies 784 terms per entry as float64 does, to float32's precision", {

@@ -149,15 +149,31 @@ export const LESSON_18_PATHS: FastPath[] = [
   { kind: "simd", threads: 2 },
 ];
 
-/** The matrix product of `path`, and the arena whose arrays it works on (and its threads, to close). */
-export async function pathMatmul(copy: CourseCopy, path: FastPath, kernels: WebAssembly.Module, bytes: number) {
+/**
+ * The matrix product of `path`, the arena whose arrays it works on, the kernels of the rest of a FastMlp step (the
+ * SIMD paths' own; none for the loops, whose FastMlp does that work in JavaScript), and its threads, to close.
+ */
+export async function pathMatmul(
+  copy: CourseCopy,
+  path: FastPath,
+  kernels: WebAssembly.Module,
+  bytes: number,
+): Promise<{
+  arena: ArenaModule.Arena;
+  matmul: LoopsModule.Matmul;
+  stepKernels?: FastMlpModule.StepKernels;
+  threads?: ThreadsModule.MatmulThreads;
+}> {
   let threads: ThreadsModule.MatmulThreads | undefined;
   if (path.kind === "simd") {
     const memory = copy.simd.simdMemory(bytes);
     const arena = copy.arena.Arena.of(memory);
-    if (path.threads === 1) return { arena, matmul: new copy.simd.SimdMatmul(kernels, memory).matmul };
+    if (path.threads === 1) {
+      const simd = new copy.simd.SimdMatmul(kernels, memory);
+      return { arena, matmul: simd.matmul, stepKernels: simd.stepKernels() };
+    }
     threads = await copy.threads.MatmulThreads.start(arena, { kind: "simd", module: kernels, memory }, 2);
-    return { arena, matmul: threads.matmul, threads };
+    return { arena, matmul: threads.matmul, stepKernels: threads.stepKernels(), threads };
   }
   if (path.threads === 1) return { arena: copy.arena.Arena.plain(bytes), matmul: copy.loops[path.name] };
   const arena = copy.arena.Arena.shared(bytes);
@@ -169,7 +185,8 @@ export async function pathMatmul(copy: CourseCopy, path: FastPath, kernels: WebA
 export const pathFloat = (path: FastPath) => (path.kind === "simd" ? "float32" : path.float);
 
 /**
- * A FastMlp row on `path`, from `start`, on `batches`; `wrap` may wrap its matrix product (to time it, say).
+ * A FastMlp row on `path`, from `start`, on `batches`; `wrap` may wrap its matrix products (to time them, say): `matmul`
+ * and the SIMD paths' product with A transposed.
  */
 export async function fastRow(
   copy: CourseCopy,
@@ -179,11 +196,18 @@ export async function fastRow(
   start: number[][],
   wrap: (matmul: LoopsModule.Matmul) => LoopsModule.Matmul = (matmul) => matmul,
 ): Promise<StepRow> {
-  const { arena, matmul: product, threads } = await pathMatmul(copy, path, kernels, 16 << 20);
+  const { arena, matmul: product, stepKernels, threads } = await pathMatmul(copy, path, kernels, 16 << 20);
   const matmul = wrap(product);
   const { sizes, batchSize, lr } = MNIST_STEP;
   const float = pathFloat(path);
-  const net = new copy.fastMlp.FastMlp({ sizes, batch: batchSize, kind: float, arena, matmul });
+  const net = new copy.fastMlp.FastMlp({
+    sizes,
+    batch: batchSize,
+    kind: float,
+    arena,
+    matmul,
+    kernels: stepKernels && { ...stepKernels, matmulTransposedA: wrap(stepKernels.matmulTransposedA) },
+  });
   net.copyWeights({
     layers: [
       { weight: { data: start[0] }, bias: { data: start[1] } },
@@ -193,7 +217,6 @@ export async function fastRow(
   // In the row's own kind of numbers, as TensorFlow.js's rows hold theirs in float32: each step copies its batch in.
   const inputs = batches.map(({ x, labels }) => ({ x: float === "float32" ? Float32Array.from(x) : x, labels }));
   const params = net.parameters();
-  const grads = net.grads();
   return {
     name: rowName(path),
     step: stepOf(path),
@@ -201,10 +224,7 @@ export async function fastRow(
       for (const { x, labels } of inputs) {
         net.inputs(labels.length).set(x);
         net.step(labels.length, labels);
-        for (let n = 0; n < params.length; n++) {
-          const [p, g] = [params[n], grads[n]];
-          for (let i = 0; i < p.length; i++) p[i] -= lr * g[i];
-        }
+        net.update(lr);
       }
     },
     weights: () => params.flatMap((p) => Array.from(p)),

@@ -100,7 +100,7 @@ export async function measureTraining(targetFolder: string): Promise<TrainingMea
     const copy = await courseCopy(copyLoad);
     const digits = (await copyLoad("digits")) as typeof DigitsModule;
     const { hidden, lr, batchSize } = digits.MNIST_RECIPE;
-    const { arena, matmul, threads } = await pathMatmul(copy, path, kernels, ARENA_BYTES);
+    const { arena, matmul, stepKernels, threads } = await pathMatmul(copy, path, kernels, ARENA_BYTES);
     try {
       const net = new copy.fastMlp.FastMlp({
         sizes: [mnist.PIXELS, hidden, mnist.CLASSES],
@@ -108,6 +108,7 @@ export async function measureTraining(targetFolder: string): Promise<TrainingMea
         kind: "float32",
         arena,
         matmul,
+        kernels: stepKernels,
       });
       // The engine's start, rounded to float32.
       net.copyWeights(digits.recipeModel(SEED));
