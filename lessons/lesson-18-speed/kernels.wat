@@ -189,9 +189,9 @@
   ;; also XLA's and ONNX Runtime's), an odd polynomial of degree 13 over an even one of degree 6, fitted to tanh by
   ;; the minimax method,
   ;;     tanh(x) ≈ x · (α1 + α3 x² + α5 x⁴ + … + α13 x¹²) / (β0 + β2 x² + β4 x⁴ + β6 x⁶),
-  ;; after clamping x to ±7.90531110763549805, where the fraction reaches ±1 (tanh(x) is within 5 ulps of it; further
-  ;; out the fraction, of degree 13 over degree 6, would run away). Each sum is computed by Horner's rule, from the
-  ;; highest power down. Below 0.0004, tanh(x) is x itself to float32's precision (x³/3 is under an ulp of x), and x
+  ;; after clamping x to ±7.90531110763549805, where the fraction computed in float32 gives ±1 (tanh(x) is within 5
+  ;; ulps of it); further out the fraction would rise above 1, then fall away (0.96 at x = 20). Each sum is computed by
+  ;; Horner's rule, from the highest power down. Below 0.0004, tanh(x) is x itself to float32's precision (x³/3 is under an ulp of x), and x
   ;; is kept as it is: the fraction would first multiply a tiny x by α1 ≈ 0.005 and lose its last digits. Its largest
   ;; error against Math.tanh, measured by tests/speed-provided.test.ts over a dense grid, is in lesson 18's README.
   (func $tanh (param $x v128) (result v128)

@@ -133,10 +133,13 @@ export async function courseCopy(load: (module: string) => Promise<unknown>): Pr
   return Object.fromEntries(entries) as CourseCopy;
 }
 
-/** How a FastMlp row does its matrix products. */
+/**
+ * How a FastMlp row does its matrix products, and the rest of its work: the SIMD paths hand FastMlp the kernels of
+ * kernels.wat for it, unless `productsOnly` (the rest in FastMlp's JavaScript, as the loops do: what they gain).
+ */
 export type FastPath =
   | { kind: "loops"; name: "matmulIJK" | "matmulIKJ" | "matmulBlocked"; float: "float64" | "float32"; threads: 1 | 2 }
-  | { kind: "simd"; threads: 1 | 2 };
+  | { kind: "simd"; threads: 1 | 2; productsOnly?: boolean };
 
 /** Lesson 18's paths, in the order of the lesson. */
 export const LESSON_18_PATHS: FastPath[] = [
@@ -145,6 +148,7 @@ export const LESSON_18_PATHS: FastPath[] = [
   { kind: "loops", name: "matmulBlocked", float: "float64", threads: 1 },
   { kind: "loops", name: "matmulBlocked", float: "float32", threads: 1 },
   { kind: "loops", name: "matmulBlocked", float: "float32", threads: 2 },
+  { kind: "simd", threads: 1, productsOnly: true },
   { kind: "simd", threads: 1 },
   { kind: "simd", threads: 2 },
 ];
@@ -170,10 +174,15 @@ export async function pathMatmul(
     const arena = copy.arena.Arena.of(memory);
     if (path.threads === 1) {
       const simd = new copy.simd.SimdMatmul(kernels, memory);
-      return { arena, matmul: simd.matmul, stepKernels: simd.stepKernels() };
+      return { arena, matmul: simd.matmul, stepKernels: path.productsOnly ? undefined : simd.stepKernels() };
     }
     threads = await copy.threads.MatmulThreads.start(arena, { kind: "simd", module: kernels, memory }, 2);
-    return { arena, matmul: threads.matmul, stepKernels: threads.stepKernels(), threads };
+    return {
+      arena,
+      matmul: threads.matmul,
+      stepKernels: path.productsOnly ? undefined : threads.stepKernels(),
+      threads,
+    };
   }
   if (path.threads === 1) return { arena: copy.arena.Arena.plain(bytes), matmul: copy.loops[path.name] };
   const arena = copy.arena.Arena.shared(bytes);
@@ -234,7 +243,7 @@ export async function fastRow(
 
 export function rowName(path: FastPath): string {
   const on = path.threads === 2 ? ", 2 threads" : "";
-  if (path.kind === "simd") return `SIMD f32x4${on}`;
+  if (path.kind === "simd") return `SIMD f32x4${path.productsOnly ? ", products only" : ""}${on}`;
   const loop = { matmulIJK: "i, j, k", matmulIKJ: "i, k, j", matmulBlocked: "blocked" }[path.name];
   return `${loop}, ${path.float}${on}`;
 }

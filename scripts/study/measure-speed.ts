@@ -28,7 +28,7 @@ import {
 import { coresPeak, PEAK_ONE, peakAll, peakRows } from "../lib/simd-peak";
 import { ROOT } from "../lib/target";
 import { compileKernels } from "../lib/wasm-kernels";
-import { measureThreads, type ThreadFigures, threadsMarkdown } from "./measure-threads";
+import { measureThreads, restMarkdown, type ThreadFigures, threadsMarkdown } from "./measure-threads";
 import { CONFIG, round } from "./plots";
 import { generatedBy, markdownTable } from "./report";
 
@@ -239,9 +239,13 @@ export function speedMarkdown(m: SpeedMeasurement, codeFolder: string, figurePre
       ? ` The load stayed above ${m.peak.threads} throughout: other programs held the cores, so the peak of all cores ` +
         "(which needs every core at once) and the two-thread paths are below what this machine does when it is idle."
       : "";
-  const [simd, simdThreads] = ["SIMD f32x4", "SIMD f32x4, 2 threads"].map((name) =>
-    m.rows.find((r) => r.name === name),
+  const [productsOnly, simd, simdThreads] = ["SIMD f32x4, products only", "SIMD f32x4", "SIMD f32x4, 2 threads"].map(
+    (name) => m.rows.find((r) => r.name === name),
   );
+  const restParagraph =
+    productsOnly && simd
+      ? ["", restMarkdown(m.threads, { productsOnly: productsOnly.medianMicros, kernels: simd.medianMicros })]
+      : [];
   const threadsParagraph =
     simd && simdThreads
       ? ["", threadsMarkdown(m.threads, { one: simd.medianMicros, two: simdThreads.medianMicros })]
@@ -276,6 +280,7 @@ export function speedMarkdown(m: SpeedMeasurement, codeFolder: string, figurePre
       `${m.peak.allThreads.toFixed(1)} on ${m.peak.threads} at once. The fastest path, ${fastest.name}, reaches ` +
       `${gflops(m, fastest.medianMicros).toFixed(1)} GFLOP/s, ${share.toFixed(0)} % of the ${m.peak.threads} cores' ` +
       `peak${roof}.${busy}`,
+    ...restParagraph,
     ...threadsParagraph,
     "",
     `![Microseconds per example of every path of the MNIST step, from lesson 14's engine to SIMD on two threads](${figurePrefix}speed.svg)`,

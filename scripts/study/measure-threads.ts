@@ -7,9 +7,11 @@
  *   - the step's first product (64 × 784 by 784 × 128) by the SIMD kernel on one thread and on two, batch after batch
  *     in turn: what sharing gains on the largest product of the step;
  *   - the share of the SIMD step (one thread) spent in its matrix products, the only part the threads share: by
- *     Amdahl's law, two threads can make the step at most 1 / (1 − share / 2) times faster.
+ *     Amdahl's law, two threads can make the step at most 1 / (1 − share / 2) times faster; and the same share with
+ *     the rest of the step in FastMlp's JavaScript (the path "SIMD f32x4, products only"), which bounds what fast
+ *     products alone can do.
  */
-import type { Batch, CourseCopy } from "../lib/mnist-step";
+import type { Batch, CourseCopy, FastPath } from "../lib/mnist-step";
 import { fastRow, median } from "../lib/mnist-step";
 import { round } from "./plots";
 
@@ -22,6 +24,8 @@ export interface ThreadFigures {
   firstProduct: { oneThread: number; twoThreads: number };
   /** The share of the SIMD step on one thread spent in its matrix products. */
   productShare: number;
+  /** The same, with the rest of the step in JavaScript (SIMD f32x4, products only). */
+  productShareProductsOnly: number;
 }
 
 const BATCHES = 15;
@@ -83,9 +87,15 @@ async function firstProduct(copy: CourseCopy, kernels: WebAssembly.Module): Prom
   }
 }
 
-async function productShare(copy: CourseCopy, kernels: WebAssembly.Module, batches: Batch[], start: number[][]) {
+async function productShare(
+  copy: CourseCopy,
+  path: FastPath,
+  kernels: WebAssembly.Module,
+  batches: Batch[],
+  start: number[][],
+) {
   let inProducts = 0;
-  const row = await fastRow(copy, { kind: "simd", threads: 1 }, kernels, batches, start, (matmul) => (...args) => {
+  const row = await fastRow(copy, path, kernels, batches, start, (matmul) => (...args) => {
     const started = performance.now();
     matmul(...args);
     inProducts += performance.now() - started;
@@ -111,7 +121,20 @@ export async function measureThreads(
   return {
     ...(await roundTrips(await copy("round-trip"))),
     firstProduct: await firstProduct(await copy("first-product"), kernels),
-    productShare: await productShare(await copy("product-share"), kernels, batches, start),
+    productShare: await productShare(
+      await copy("product-share"),
+      { kind: "simd", threads: 1 },
+      kernels,
+      batches,
+      start,
+    ),
+    productShareProductsOnly: await productShare(
+      await copy("product-share-js"),
+      { kind: "simd", threads: 1, productsOnly: true },
+      kernels,
+      batches,
+      start,
+    ),
   };
 }
 
@@ -130,14 +153,32 @@ export function threadsMarkdown(t: ThreadFigures, simd: { one: number; two: numb
     "and when more threads want to run than there are cores, the one it waits for may be the one it keeps off. " +
     `On the step's first product alone (64 × 784 by 784 × 128, the SIMD kernel) two threads take ` +
     `${firstProduct.twoThreads.toFixed(0)} µs where one takes ${firstProduct.oneThread.toFixed(0)}: ` +
-    `${times(firstProduct.oneThread, firstProduct.twoThreads)} the speed. But the SIMD step spends only ` +
-    `${(100 * productShare).toFixed(0)} % of its time in its products; the rest (transposes, tanh, softmax, the ` +
-    "update) runs on one thread, so even products shared perfectly could make the step at most " +
+    `${times(firstProduct.oneThread, firstProduct.twoThreads)} the speed. But the SIMD step spends ` +
+    `${(100 * productShare).toFixed(0)} % of its time in its products; the rest (tanh and the update by their ` +
+    "kernels, the softmax, tanh's gradient, the bias gradients and the copy of the batch in JavaScript) runs on one " +
+    "thread, so even products shared perfectly could make the step at most " +
     `${times(1, 1 - productShare / 2)} faster (Amdahl's law). Measured, the step on two threads runs at ` +
     `${times(simd.one, simd.two)} the speed of one (${simd.two.toFixed(1)} µs per example against ${simd.one.toFixed(1)}).` +
     (simd.one / simd.two > 1 / (1 - productShare / 2)
       ? " That is more than the bound: on a machine shared with other programs, the system shares the cores between " +
         "threads, not programs, so a program with two threads also gets more of the machine, taken from the others."
       : "")
+  );
+}
+
+/**
+ * The paragraph of lesson 18's section on the rest of the step, from the two product shares and the medians of the
+ * SIMD step with the rest in JavaScript and with the kernels.
+ */
+export function restMarkdown(t: ThreadFigures, simd: { productsOnly: number; kernels: number }): string {
+  const percent = (share: number) => `${(100 * share).toFixed(0)} %`;
+  return (
+    "**The rest of the step.** With the rest of its work in FastMlp's JavaScript (SIMD f32x4, products only: tanh by " +
+    "`Math.tanh`, the transposes of x and h written out, the update), the SIMD step spends " +
+    `${percent(t.productShareProductsOnly)} of its time in its products, so even products that took no time at all ` +
+    `could make it at most ${(1 / (1 - t.productShareProductsOnly)).toFixed(2)} times faster (Amdahl's law). With ` +
+    "kernels.wat's kernels for that work too (SIMD f32x4: the bias and tanh, Aᵀ · B, the update), the products are " +
+    `${percent(t.productShare)} of the step, which runs ${(simd.productsOnly / simd.kernels).toFixed(2)} times ` +
+    `faster: ${simd.kernels.toFixed(1)} µs per example against ${simd.productsOnly.toFixed(1)}.`
   );
 }
