@@ -1,6 +1,6 @@
 /**
- * Why two threads do or do not pay on the MNIST step, for lesson 18's measured section: three figures taken apart from
- * the step's rows (measure-speed.ts), each the median of 15 batches after 2 untimed ones.
+ * Why two threads do or do not pay on the MNIST step, for lesson 18's measured section: figures taken apart from the
+ * step's rows (measure-speed.ts), each the median of 15 batches after 2 untimed ones.
  *   - the round trip: a tiny product (8 × 8 by 8 × 8) shared with a worker, which is nearly all handing the job over
  *     and waiting for DONE, with threads that sleep at once, that spin for 20 µs first (about what a wake-up costs),
  *     and that spin for 1 ms (long enough to bridge the step's gap between its two large products);
@@ -9,10 +9,12 @@
  *   - the share of the SIMD step (one thread) spent in its matrix products, the only part the threads share: by
  *     Amdahl's law, two threads can make the step at most 1 / (1 − share / 2) times faster; and the same share with
  *     the rest of the step in FastMlp's JavaScript (the path "SIMD f32x4, products only"), which bounds what fast
- *     products alone can do.
+ *     products alone can do;
+ *   - the time of the SIMD step's products inside the step, on one thread and on two: where the worker sleeps between
+ *     the two large products while this thread does the rest, rather than taking one product after another.
  */
 import type { Batch, CourseCopy, FastPath } from "../lib/mnist-step";
-import { fastRow, median } from "../lib/mnist-step";
+import { EPOCH_EXAMPLES, fastRow, median } from "../lib/mnist-step";
 import { round } from "./plots";
 
 export interface ThreadFigures {
@@ -26,6 +28,8 @@ export interface ThreadFigures {
   productShare: number;
   /** The same, with the rest of the step in JavaScript (SIMD f32x4, products only). */
   productShareProductsOnly: number;
+  /** Microseconds per example of the SIMD step's products, inside the step, on one thread and on two. */
+  stepProducts: { oneThread: number; twoThreads: number };
 }
 
 const BATCHES = 15;
@@ -87,54 +91,56 @@ async function firstProduct(copy: CourseCopy, kernels: WebAssembly.Module): Prom
   }
 }
 
-async function productShare(
+/**
+ * The SIMD step on `path`, its matrix products timed: their share of the step's time, and their microseconds per
+ * example, the medians of BATCHES epochs after WARMUP.
+ */
+async function productTimes(
   copy: CourseCopy,
   path: FastPath,
   kernels: WebAssembly.Module,
   batches: Batch[],
   start: number[][],
-) {
+): Promise<{ share: number; micros: number }> {
   let inProducts = 0;
   const row = await fastRow(copy, path, kernels, batches, start, (matmul) => (...args) => {
     const started = performance.now();
     matmul(...args);
     inProducts += performance.now() - started;
   });
-  const [share] = medians([
-    () => {
+  const [shares, micros]: number[][] = [[], []];
+  try {
+    for (let batch = 0; batch < WARMUP + BATCHES; batch++) {
       inProducts = 0;
       const started = performance.now();
       row.epoch();
-      return inProducts / (performance.now() - started);
-    },
-  ]);
-  return share;
+      if (batch < WARMUP) continue;
+      shares.push(inProducts / (performance.now() - started));
+      micros.push((inProducts * 1000) / EPOCH_EXAMPLES);
+    }
+  } finally {
+    await row.close?.();
+  }
+  return { share: round(median(shares)), micros: round(median(micros)) };
 }
 
-/** The three figures, each on a compiled copy of the target that `copy(name)` makes. */
+/** The figures, each on a compiled copy of the target that `copy(name)` makes. */
 export async function measureThreads(
   copy: (name: string) => Promise<CourseCopy>,
   kernels: WebAssembly.Module,
   batches: Batch[],
   start: number[][],
 ): Promise<ThreadFigures> {
+  const times = async (name: string, path: FastPath) => productTimes(await copy(name), path, kernels, batches, start);
+  const one = await times("product-share", { kind: "simd", threads: 1 });
+  const two = await times("product-share-2", { kind: "simd", threads: 2 });
+  const productsOnly = await times("product-share-js", { kind: "simd", threads: 1, productsOnly: true });
   return {
     ...(await roundTrips(await copy("round-trip"))),
     firstProduct: await firstProduct(await copy("first-product"), kernels),
-    productShare: await productShare(
-      await copy("product-share"),
-      { kind: "simd", threads: 1 },
-      kernels,
-      batches,
-      start,
-    ),
-    productShareProductsOnly: await productShare(
-      await copy("product-share-js"),
-      { kind: "simd", threads: 1, productsOnly: true },
-      kernels,
-      batches,
-      start,
-    ),
+    productShare: one.share,
+    productShareProductsOnly: productsOnly.share,
+    stepProducts: { oneThread: one.micros, twoThreads: two.micros },
   };
 }
 
@@ -153,7 +159,12 @@ export function threadsMarkdown(t: ThreadFigures, simd: { one: number; two: numb
     "and when more threads want to run than there are cores, the one it waits for may be the one it keeps off. " +
     `On the step's first product alone (64 × 784 by 784 × 128, the SIMD kernel) two threads take ` +
     `${firstProduct.twoThreads.toFixed(0)} µs where one takes ${firstProduct.oneThread.toFixed(0)}: ` +
-    `${times(firstProduct.oneThread, firstProduct.twoThreads)} the speed. But the SIMD step spends ` +
+    `${times(firstProduct.oneThread, firstProduct.twoThreads)} the speed, product after product. Inside the step, where ` +
+    "the worker sleeps between the two large products while this thread does the rest, and the matrices that this " +
+    "thread changed in between (W1 by the update, dz1) must reach the other core's cache, the products take " +
+    `${t.stepProducts.twoThreads.toFixed(1)} µs per example on two threads against ` +
+    `${t.stepProducts.oneThread.toFixed(1)} on one: ${times(t.stepProducts.oneThread, t.stepProducts.twoThreads)} ` +
+    "the speed. And the SIMD step spends " +
     `${(100 * productShare).toFixed(0)} % of its time in its products; the rest (tanh and the update by their ` +
     "kernels, the softmax, tanh's gradient, the bias gradients and the copy of the batch in JavaScript) runs on one " +
     "thread, so even products shared perfectly could make the step at most " +
