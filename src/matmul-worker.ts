@@ -3,10 +3,9 @@
  *
  * One worker thread of `MatmulThreads` (matmul-threads.ts). It waits on its slot of the shared control array until
  * the main thread hands it a job there, computes its rows of the product with your `matmulRows` (or, for a product
- * with A transposed, with the SIMD kernel told its rows), and says DONE (or
- * FAILED, with the error's message on its port) through the same slot. It waits by checking the slot again and
- * again for `spinMs` (a job that comes soon starts at once), then asleep in `Atomics.wait` (no processor time, but
- * tens of microseconds to wake up).
+ * with A transposed, with the SIMD kernel told its rows), and says DONE (or FAILED, with the error's message on its
+ * port) through the same slot. It waits by checking the slot again and again for `spinMs` (a job that comes soon
+ * starts at once), then asleep in `Atomics.wait` (no processor time, but tens of microseconds to wake up).
  *
  * Lesson 18.
  */

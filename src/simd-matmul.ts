@@ -94,7 +94,9 @@ export class SimdMatmul {
   /** Every row of x (cols wide) plus the row b, then tanh of every entry, in place: the kernel's approximation. */
   readonly addRowAndTanh = (x: FloatArray, b: FloatArray, cols: number): void => {
     if (b.length !== cols || x.length % cols !== 0) {
-      throw new RangeError(`SimdMatmul: rows of ${cols} numbers and a row b of ${cols}, got ${x.length} and ${b.length}.`);
+      throw new RangeError(
+        `SimdMatmul: rows of ${cols} numbers and a row b of ${cols}, got ${x.length} and ${b.length}.`,
+      );
     }
     this.kernels.addRowAndTanh(this.address(x), this.address(b), x.length / cols, cols);
   };
