@@ -92,7 +92,7 @@ export function cgroupSupport(): CgroupSupport | { problem: string } {
   const pids = groupFolder("pids");
   if (memory && pids && existsSync(path.join(memory, "memory.limit_in_bytes"))) {
     if (writable(memory) && writable(pids)) {
-      removeStale([memory, pids]);
+      removeStaleGroups([memory, pids]);
       return { version: 1, parents: [memory, pids] };
     }
     return { problem: `cannot create control groups under ${memory} and ${pids}` };
@@ -105,7 +105,7 @@ export function cgroupSupport(): CgroupSupport | { problem: string } {
     if (!enabled.includes("memory") || !enabled.includes("pids")) {
       return { problem: `the memory and pids controllers are not delegated to ${unified}` };
     }
-    removeStale([unified]);
+    removeStaleGroups([unified]);
     const mine = path.join(unified, `course-grade-${process.pid}`);
     try {
       mkdirSync(mine, { recursive: true });
@@ -120,21 +120,46 @@ export function cgroupSupport(): CgroupSupport | { problem: string } {
   return { problem: "no memory and pids control groups are mounted" };
 }
 
-/** Groups left by graders that were killed before they could remove them (they are empty: the sandbox died too). */
-function removeStale(parents: string[]): void {
+/**
+ * Groups left by graders that were killed before they could remove them. Their runs nearly always died with them,
+ * but bwrap sets its sandbox's parent-death signal only once the sandbox exists: a grader killed in that instant
+ * leaves the sandbox running, in its run's group. So whatever is still in a stale group is killed, then the group
+ * is removed.
+ */
+export function removeStaleGroups(parents: string[]): void {
   for (const parent of parents) {
     for (const name of readdirSync(parent)) {
       const owner = /^course-grade-(\d+)(-\d+)?$/.exec(name);
       if (!owner || alive(Number(owner[1]))) continue;
+      const folder = path.join(parent, name);
       try {
-        for (const child of readdirSync(path.join(parent, name), { withFileTypes: true })) {
-          if (child.isDirectory()) rmdirSync(path.join(parent, name, child.name));
+        // A v2 grader's own group holds its runs' groups; a v1 run's group is the folder itself.
+        const runs = readdirSync(folder, { withFileTypes: true }).filter((child) => child.isDirectory());
+        for (const group of [...runs.map((run) => path.join(folder, run.name)), folder]) {
+          emptyGroup(group);
+          removeGroup(group);
         }
-        rmdirSync(path.join(parent, name));
       } catch {
-        // Still in use or not ours to remove: left alone.
+        // Not ours to remove: left alone.
       }
     }
+  }
+}
+
+/** Kills the processes of a group until none is left (they leave it as they die), for about a second at most. */
+function emptyGroup(folder: string): void {
+  const procs = path.join(folder, "cgroup.procs");
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const left = read(procs).split("\n").filter(Boolean).map(Number);
+    if (left.length === 0) return;
+    for (const pid of left) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
   }
 }
 
@@ -192,19 +217,10 @@ export function createRunGroup(support: CgroupSupport, memoryBytes: number, task
     },
     remove() {
       release();
-      for (let attempt = 0; attempt < 50; attempt++) {
-        const left = members();
-        if (left.length === 0) break;
-        for (const pid of left) {
-          try {
-            process.kill(pid, "SIGKILL");
-          } catch {
-            // Already gone.
-          }
-        }
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      for (const folder of folders) {
+        emptyGroup(folder);
+        removeGroup(folder);
       }
-      for (const folder of folders) removeGroup(folder);
     },
   };
   return group;
